@@ -1,0 +1,2 @@
+/** @module sketch: mergeable, serializable approximate aggregates (quantiles, distinct counts, top-k). */
+export {};
