@@ -1,0 +1,212 @@
+import {
+  EventValidator,
+  ViewRuntime,
+  type ChangeBatch,
+  type OutputRow,
+  type RowFilter,
+} from '../engine/index.ts';
+import { parse } from '../sql/index.ts';
+import { systemClock, VaneError } from '../util/index.ts';
+import { CatalogState } from './catalog-state.ts';
+import type {
+  ChangeHandler,
+  Engine,
+  EngineOptions,
+  EngineStats,
+  IngestResult,
+  StatementResult,
+  StreamInfo,
+  ViewInfo,
+} from './engine-api.ts';
+import { keyNames, planStatements, type Action } from './plan-statements.ts';
+import { runQuery } from './run-query.ts';
+
+interface StreamRuntime {
+  validator: EventValidator;
+  views: RunningView[];
+  /** Highest event time seen (or arrival time), -Infinity before the first event. */
+  maxTimeMs: number;
+  events: number;
+}
+
+interface RunningView {
+  runtime: ViewRuntime;
+  handlers: ChangeHandler[];
+  lastEmitMs: number;
+}
+
+/** Creates an embedded engine with an empty catalog. See `Engine` for the contract. */
+export function createEngine(options: EngineOptions = {}): Engine {
+  return new EmbeddedEngine(options);
+}
+
+class EmbeddedEngine implements Engine {
+  private catalog = new CatalogState();
+  private readonly streamRuntimes = new Map<string, StreamRuntime>();
+  private readonly viewRuntimes = new Map<string, RunningView>();
+  private readonly clock;
+  private nowMs = -Infinity;
+
+  constructor(private readonly options: EngineOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  execute(sql: string): StatementResult[] {
+    const statements = parse(sql);
+    const draft = this.catalog.draft();
+    const actions = planStatements(statements, draft, this.clock.now());
+    this.catalog = draft;
+    return actions.map((action) => this.apply(action));
+  }
+
+  private apply(action: Action): StatementResult {
+    switch (action.kind) {
+      case 'result':
+        return action.result;
+      case 'create_stream': {
+        const spec = this.catalog.stream(action.name)!;
+        this.streamRuntimes.set(action.name, {
+          validator: new EventValidator(spec),
+          views: [],
+          maxTimeMs: -Infinity,
+          events: 0,
+        });
+        return action.result;
+      }
+      case 'create_view': {
+        const plan = this.catalog.view(action.name)!;
+        const stream = this.streamRuntimes.get(plan.stream)!;
+        // A new view starts at the stream's current watermark: it does not reopen closed time.
+        const runtime = new ViewRuntime(
+          plan,
+          stream.maxTimeMs - plan.latenessMs,
+          this.options.onLateEvent ?? null,
+        );
+        const view: RunningView = { runtime, handlers: [], lastEmitMs: -Infinity };
+        this.viewRuntimes.set(action.name, view);
+        stream.views.push(view);
+        return action.result;
+      }
+      case 'drop_view': {
+        const view = this.viewRuntimes.get(action.name)!;
+        this.viewRuntimes.delete(action.name);
+        const stream = this.streamRuntimes.get(view.runtime.plan.stream)!;
+        stream.views.splice(stream.views.indexOf(view), 1);
+        return action.result;
+      }
+      case 'drop_stream':
+        this.streamRuntimes.delete(action.name);
+        return action.result;
+      case 'query': {
+        const view = this.viewRuntimes.get(action.plan.view)!;
+        return {
+          statement: 'SELECT',
+          name: action.plan.view,
+          message: '',
+          columns: action.plan.columns,
+          rows: runQuery(action.plan, view.runtime.rows()),
+        };
+      }
+    }
+  }
+
+  ingest(stream: string, events: unknown): IngestResult {
+    const runtime = this.streamRuntimes.get(stream);
+    if (runtime === undefined) throw new VaneError('UNKNOWN_STREAM', `unknown stream '${stream}'`);
+    const batch = runtime.validator.validate(events, this.clock.now());
+    for (const view of runtime.views) view.runtime.process(batch.events, batch.timesMs);
+    const times = batch.timesMs;
+    let maxTimeMs = runtime.maxTimeMs;
+    for (let i = 0; i < times.length; i++) if (times[i]! > maxTimeMs) maxTimeMs = times[i]!;
+    runtime.maxTimeMs = maxTimeMs;
+    runtime.events += batch.events.length;
+    return { accepted: batch.events.length };
+  }
+
+  advanceTo(nowMs: number): void {
+    if (nowMs > this.nowMs) this.nowMs = nowMs;
+    for (const [name, stream] of this.streamRuntimes) {
+      const spec = this.catalog.stream(name)!;
+      if (spec.timestampColumn !== null) continue;
+      // Arrival-time streams: no event can arrive earlier than now, so time passing closes windows.
+      if (nowMs > stream.maxTimeMs) stream.maxTimeMs = nowMs;
+      for (const view of stream.views) view.runtime.advanceWatermark(nowMs - spec.latenessMs);
+    }
+    this.emit((view) => nowMs - view.lastEmitMs >= view.runtime.plan.emitIntervalMs, nowMs);
+  }
+
+  flush(): void {
+    this.emit(() => true, this.nowMs);
+  }
+
+  private emit(due: (view: RunningView) => boolean, nowMs: number): void {
+    const errors: unknown[] = [];
+    for (const view of this.viewRuntimes.values()) {
+      if (!due(view)) continue;
+      view.lastEmitMs = nowMs;
+      const batch = view.runtime.flush();
+      if (batch !== null) deliver(view.handlers, batch, errors);
+    }
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1)
+      throw new AggregateError(errors, `${errors.length} change handlers threw`);
+  }
+
+  onChanges(view: string, handler: ChangeHandler): () => void {
+    const running = this.requireView(view);
+    running.handlers.push(handler);
+    return () => {
+      const index = running.handlers.indexOf(handler);
+      if (index >= 0) running.handlers.splice(index, 1);
+    };
+  }
+
+  snapshot(view: string, where?: RowFilter): OutputRow[] {
+    return this.requireView(view).runtime.snapshot(where);
+  }
+
+  streams(): StreamInfo[] {
+    return [...this.catalog.streamEntries.values()].map(({ spec, sql }) => ({
+      name: spec.name,
+      sql,
+      spec,
+      views: this.catalog.viewsOf(spec.name),
+    }));
+  }
+
+  views(): ViewInfo[] {
+    return [...this.catalog.viewEntries.values()].map(({ plan, sql }) => ({
+      name: plan.name,
+      stream: plan.stream,
+      sql,
+      columns: plan.columns,
+      key: keyNames(plan),
+      plan,
+    }));
+  }
+
+  stats(): EngineStats {
+    const stats: EngineStats = { streams: {}, views: {} };
+    for (const [name, stream] of this.streamRuntimes)
+      stats.streams[name] = { events: stream.events };
+    for (const [name, view] of this.viewRuntimes) stats.views[name] = view.runtime.stats;
+    return stats;
+  }
+
+  private requireView(name: string): RunningView {
+    const view = this.viewRuntimes.get(name);
+    if (view === undefined) throw new VaneError('UNKNOWN_VIEW', `unknown view '${name}'`);
+    return view;
+  }
+}
+
+/** Every handler gets the batch even if an earlier one throws; errors are rethrown afterwards. */
+function deliver(handlers: readonly ChangeHandler[], batch: ChangeBatch, errors: unknown[]): void {
+  for (const handler of [...handlers]) {
+    try {
+      handler(batch);
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+}

@@ -1,0 +1,3 @@
+/** @module catalog: streams and views, the statements that change them, and the embedded engine API. */
+export { createEngine } from './create-engine.ts';
+export type * from './engine-api.ts';

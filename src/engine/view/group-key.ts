@@ -1,0 +1,54 @@
+import { compileExpr } from '../expr/compile.ts';
+import type { PlanExpr } from '../expr/plan-expr.ts';
+import type { Value } from '../types.ts';
+
+/**
+ * How a view finds an event's group. `mapKey` runs per event and must be cheap: a single
+ * scalar key is used as the Map key as it is (Maps compare by SameValueZero and a column has one
+ * type, so 1 and '1' never meet); several keys are joined into one string. `values` runs only when
+ * a group is created.
+ */
+export interface GroupKey {
+  mapKey(event: object): unknown;
+  values(event: object): Value[];
+}
+
+const SEPARATOR = '\u0000';
+const NULL_PART = '\u0001';
+
+export function compileGroupKey(keys: readonly PlanExpr[]): GroupKey {
+  const evaluators = keys.map((key) => compileExpr(key));
+  const values = (event: object): Value[] => evaluators.map((evaluate) => evaluate(event));
+  if (evaluators.length === 0) return { mapKey: () => '', values };
+  if (evaluators.length === 1) {
+    const evaluate = evaluators[0]!;
+    const structured = keys[0]!.type === 'JSON' || keys[0]!.type === 'ARRAY';
+    return {
+      mapKey: structured ? (event) => JSON.stringify(evaluate(event)) : evaluate,
+      values,
+    };
+  }
+  return {
+    mapKey(event) {
+      let key = '';
+      for (let i = 0; i < evaluators.length; i++) {
+        if (i > 0) key += SEPARATOR;
+        key += keyPart(evaluators[i]!(event));
+      }
+      return key;
+    },
+    values,
+  };
+}
+
+/** One part of a composite key; text holding the separator characters is escaped via JSON. */
+function keyPart(value: Value): string {
+  if (value === null) return NULL_PART;
+  if (typeof value === 'string') {
+    return value.includes(SEPARATOR) || value.includes(NULL_PART) || value.startsWith('"')
+      ? JSON.stringify(value)
+      : value;
+  }
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}

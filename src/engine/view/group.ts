@@ -1,0 +1,44 @@
+import type { GroupState } from '../aggregate/accumulator.ts';
+import type { Value } from '../types.ts';
+
+const RELEASED: never[] = [];
+
+/**
+ * One group of a view: one key in one window. Holds the aggregate state (as a GroupState) until the
+ * window closes, and the output values last emitted for it (the view's live row, or null when the
+ * row is not visible: never emitted, removed by HAVING, or deleted).
+ */
+export class Group implements GroupState {
+  nums: number[];
+  objs: unknown[];
+  /** Last emitted output values (internal form, `columns` order); null when not in the view. */
+  emitted: Value[] | null = null;
+  /** Queued for the next emission. */
+  dirty = false;
+  /** Session groups only: merged into another session and no longer part of the view. */
+  dead = false;
+  /** Session groups only: the end this group is filed under in the closing heap. */
+  heapEndMs = 0;
+
+  constructor(
+    readonly mapKey: unknown,
+    readonly keyValues: readonly Value[],
+    public startMs: number,
+    public endMs: number,
+    nums: number[],
+    objs: unknown[],
+  ) {
+    this.nums = nums;
+    this.objs = objs;
+  }
+
+  /** Drops the aggregate state of a closed window; the emitted row stays. */
+  release(): void {
+    this.nums = RELEASED;
+    this.objs = RELEASED;
+  }
+
+  get released(): boolean {
+    return this.nums === RELEASED;
+  }
+}

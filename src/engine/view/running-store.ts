@@ -1,0 +1,37 @@
+import type { Group } from './group.ts';
+import type { StoreHost, WindowStore } from './window-store.ts';
+
+/** No window: one group per key for the life of the view (a running aggregate); never late. */
+export class RunningStore implements WindowStore {
+  readonly nextCloseAtMs = Infinity;
+  private readonly byKey = new Map<unknown, Group>();
+
+  constructor(private readonly host: StoreHost) {}
+
+  get openGroupCount(): number {
+    return this.byKey.size;
+  }
+
+  add(event: object, timeMs: number): boolean {
+    const host = this.host;
+    const key = host.groupKey.mapKey(event);
+    let group = this.byKey.get(key);
+    if (group === undefined) {
+      group = host.aggregation.newGroup(key, host.groupKey.values(event), 0, 0);
+      this.byKey.set(key, group);
+    }
+    host.aggregation.add(group, event, timeMs);
+    host.touched(group);
+    return true;
+  }
+
+  close(): void {}
+
+  expire(): void {}
+
+  release(): void {}
+
+  groups(): Iterable<Group> {
+    return this.byKey.values();
+  }
+}

@@ -1,0 +1,178 @@
+import type { Group } from './group.ts';
+import { GroupHeap } from './group-heap.ts';
+import type { KeepPolicy } from './view-plan.ts';
+import type { StoreHost, WindowStore } from './window-store.ts';
+
+/** The sessions of one key: open ones sorted by start, closed ones in closing order. */
+interface KeySessions {
+  open: Group[];
+  closed: Group[];
+  /** The latest end of a closed session: an event before it would reopen closed history. */
+  closedUntilMs: number;
+}
+
+/**
+ * SESSION windows: per key, events less than `gap` apart share a session
+ * `[first event, last event + gap)`. An event that bridges two sessions merges them. A session
+ * closes when the watermark reaches its end.
+ *
+ * Lateness: an event is late when its own `[t, t + gap)` is already closed (t + gap <= watermark)
+ * or when it falls before the end of a closed session of its key (it would extend or merge into
+ * a session that was already final).
+ */
+export class SessionStore implements WindowStore {
+  nextCloseAtMs = Infinity;
+  private readonly byKey = new Map<unknown, KeySessions>();
+  private readonly closing = new GroupHeap();
+  private readonly unreleased: Group[] = [];
+  /** Released closed sessions in closing order, for keep by duration. */
+  private readonly closedQueue: Group[] = [];
+  private closedQueueHead = 0;
+  private openGroups = 0;
+
+  constructor(
+    private readonly host: StoreHost,
+    private readonly gapMs: number,
+    private readonly keep: KeepPolicy,
+  ) {}
+
+  get openGroupCount(): number {
+    return this.openGroups;
+  }
+
+  add(event: object, timeMs: number, watermarkMs: number): boolean {
+    const gapMs = this.gapMs;
+    const endMs = timeMs + gapMs;
+    if (endMs <= watermarkMs) return false;
+    const host = this.host;
+    const key = host.groupKey.mapKey(event);
+    let sessions = this.byKey.get(key);
+    if (sessions === undefined) {
+      sessions = { open: [], closed: [], closedUntilMs: -Infinity };
+      this.byKey.set(key, sessions);
+    } else if (timeMs < sessions.closedUntilMs) {
+      return false;
+    }
+    const open = sessions.open;
+    let target: Group | undefined;
+    for (let i = 0; i < open.length; i++) {
+      const session = open[i]!;
+      if (session.startMs >= endMs || timeMs >= session.endMs) continue;
+      if (target === undefined) {
+        target = session;
+        continue;
+      }
+      // The event bridges `target` and this later session: fold it in and drop it.
+      host.aggregation.merge(target, session);
+      if (session.endMs > target.endMs) target.endMs = session.endMs;
+      session.dead = true;
+      host.removed(session);
+      open.splice(i, 1);
+      i--;
+      this.openGroups--;
+    }
+    if (target === undefined) {
+      target = host.aggregation.newGroup(key, host.groupKey.values(event), timeMs, endMs);
+      insertByStart(open, target);
+      target.heapEndMs = endMs;
+      this.closing.push(target);
+      this.openGroups++;
+      if (endMs < this.nextCloseAtMs) this.nextCloseAtMs = endMs;
+    } else {
+      if (timeMs < target.startMs) {
+        target.startMs = timeMs;
+        sortByStart(open);
+      }
+      if (endMs > target.endMs) target.endMs = endMs;
+    }
+    host.aggregation.add(target, event, timeMs);
+    host.touched(target);
+    return true;
+  }
+
+  close(watermarkMs: number): void {
+    const closing = this.closing;
+    for (let group = closing.peek(); group !== undefined; group = closing.peek()) {
+      if (group.heapEndMs > watermarkMs) break;
+      closing.pop();
+      if (group.dead) continue;
+      if (group.endMs > watermarkMs) {
+        // Extended since it was filed: file it again under its current end.
+        group.heapEndMs = group.endMs;
+        closing.push(group);
+        continue;
+      }
+      const sessions = this.byKey.get(group.mapKey)!;
+      sessions.open.splice(sessions.open.indexOf(group), 1);
+      sessions.closed.push(group);
+      if (group.endMs > sessions.closedUntilMs) sessions.closedUntilMs = group.endMs;
+      this.openGroups--;
+      this.unreleased.push(group);
+      this.host.closed(group);
+    }
+    this.nextCloseAtMs = closing.peek()?.heapEndMs ?? Infinity;
+  }
+
+  expire(watermarkMs: number): void {
+    if (this.keep.kind === 'windows') return;
+    const queue = this.closedQueue;
+    while (this.closedQueueHead < queue.length) {
+      const group = queue[this.closedQueueHead]!;
+      if (group.endMs + this.keep.ms > watermarkMs) break;
+      this.closedQueueHead++;
+      this.forget(group);
+      const sessions = this.byKey.get(group.mapKey);
+      // The key's record also guards lateness (closedUntilMs); drop it only once that is moot.
+      if (
+        sessions !== undefined &&
+        sessions.open.length === 0 &&
+        sessions.closed.length === 0 &&
+        sessions.closedUntilMs + this.gapMs <= watermarkMs
+      ) {
+        this.byKey.delete(group.mapKey);
+      }
+    }
+    if (this.closedQueueHead > 1024 && this.closedQueueHead * 2 > queue.length) {
+      queue.splice(0, this.closedQueueHead);
+      this.closedQueueHead = 0;
+    }
+  }
+
+  release(): void {
+    for (const group of this.unreleased) {
+      group.release();
+      if (this.keep.kind === 'duration') {
+        this.closedQueue.push(group);
+        continue;
+      }
+      const closed = this.byKey.get(group.mapKey)!.closed;
+      while (closed.length > this.keep.windows) this.forget(closed[0]!);
+    }
+    this.unreleased.length = 0;
+  }
+
+  /** Removes a released closed session from the view. */
+  private forget(group: Group): void {
+    const sessions = this.byKey.get(group.mapKey)!;
+    const index = sessions.closed.indexOf(group);
+    if (index >= 0) sessions.closed.splice(index, 1);
+    this.host.removed(group);
+  }
+
+  *groups(): Iterable<Group> {
+    for (const sessions of this.byKey.values()) {
+      yield* sessions.open;
+      yield* sessions.closed;
+    }
+  }
+}
+
+function insertByStart(open: Group[], group: Group): void {
+  let i = open.length;
+  while (i > 0 && open[i - 1]!.startMs > group.startMs) i--;
+  open.splice(i, 0, group);
+}
+
+function sortByStart(open: Group[]): void {
+  open.sort((a, b) => a.startMs - b.startMs);
+}

@@ -1,0 +1,264 @@
+import { compileExpr, compilePredicate } from '../expr/compile.ts';
+import { parseTimestamp } from '../timestamp.ts';
+import type { OutputRow, Value } from '../types.ts';
+import { AlignedStore } from './aligned-store.ts';
+import { Aggregation } from './aggregation.ts';
+import type { ChangeBatch } from './change-batch.ts';
+import type { Group } from './group.ts';
+import { compileGroupKey, type GroupKey } from './group-key.ts';
+import { OutputFormat } from './output-format.ts';
+import { RunningStore } from './running-store.ts';
+import { SessionStore } from './session-store.ts';
+import type { ViewPlan } from './view-plan.ts';
+import type { StoreHost, WindowStore } from './window-store.ts';
+
+/** Called for each event dropped as late (beyond the allowed lateness) by one view. */
+export type LateEventHandler = (view: string, event: object, timeMs: number) => void;
+
+/** Filters on output columns: a value or a list of accepted values per column (wire form). */
+export type RowFilter = Record<string, unknown>;
+
+export interface ViewStats {
+  /** Events dropped because every window they belonged to was already closed. */
+  lateEvents: number;
+  /** Groups still accumulating (open windows). */
+  openGroups: number;
+  /** Rows currently in the view. */
+  rows: number;
+  watermarkMs: number;
+}
+
+/**
+ * One running view: consumes event batches of its stream, keeps groups per window, and emits
+ * coalesced change batches when `flush` is called (the caller owns the emit interval).
+ *
+ * Ordering contract: events are applied in the order given; the watermark (max event time minus
+ * lateness) advances after each event, so whether an event is late depends only on the events
+ * before it. Change batches hold, per key, the latest row since the previous batch; a final row
+ * (EMIT FINAL) is emitted once, when the watermark passes its window's end.
+ */
+export class ViewRuntime implements StoreHost {
+  readonly plan: ViewPlan;
+  readonly aggregation: Aggregation;
+  readonly groupKey: GroupKey;
+  private readonly store: WindowStore;
+  private readonly filter: ((event: object) => boolean) | null;
+  private readonly outputs: ((context: object) => Value)[];
+  private readonly having: ((context: object) => boolean) | null;
+  private readonly format: OutputFormat;
+  private readonly emitFinal: boolean;
+  /** Scratch group context: keys, aggregate results, window start and end. */
+  private readonly context: Value[];
+  private readonly windowAt: number;
+  private pending: Group[] = [];
+  private pendingDeletes: Value[][] = [];
+  private watermark: number;
+  private late = 0;
+  private visibleRows = 0;
+
+  constructor(
+    plan: ViewPlan,
+    initialWatermarkMs: number,
+    private readonly onLate: LateEventHandler | null = null,
+  ) {
+    this.plan = plan;
+    this.aggregation = new Aggregation(plan);
+    this.groupKey = compileGroupKey(plan.groupKeys);
+    this.filter = plan.filter === null ? null : compilePredicate(plan.filter);
+    this.outputs = plan.outputs.map((output) => compileExpr(output));
+    this.having = plan.having === null ? null : compilePredicate(plan.having);
+    this.format = new OutputFormat(plan.columns);
+    this.emitFinal = plan.emit === 'final';
+    this.windowAt = plan.groupKeys.length + plan.aggregates.length;
+    this.context = new Array<Value>(this.windowAt + 2).fill(null);
+    this.watermark = initialWatermarkMs;
+    this.store = createStore(this, plan);
+  }
+
+  get name(): string {
+    return this.plan.name;
+  }
+
+  get watermarkMs(): number {
+    return this.watermark;
+  }
+
+  get hasPending(): boolean {
+    return this.pending.length > 0 || this.pendingDeletes.length > 0;
+  }
+
+  /** Applies a batch of validated events; `timesMs[i]` is the event time of `events[i]`. */
+  process(events: readonly object[], timesMs: ArrayLike<number>): void {
+    const store = this.store;
+    const filter = this.filter;
+    const latenessMs = this.plan.latenessMs;
+    let watermark = this.watermark;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      const timeMs = timesMs[i]!;
+      if (filter === null || filter(event)) {
+        if (!store.add(event, timeMs, watermark)) {
+          this.late++;
+          this.onLate?.(this.plan.name, event, timeMs);
+        }
+      }
+      const candidate = timeMs - latenessMs;
+      if (candidate > watermark) {
+        watermark = candidate;
+        this.watermark = watermark;
+        if (watermark >= store.nextCloseAtMs) store.close(watermark);
+      }
+    }
+  }
+
+  /** Moves the watermark forward without an event (arrival-time streams, as time passes). */
+  advanceWatermark(watermarkMs: number): void {
+    if (watermarkMs <= this.watermark) return;
+    this.watermark = watermarkMs;
+    if (watermarkMs >= this.store.nextCloseAtMs) this.store.close(watermarkMs);
+  }
+
+  touched(group: Group): void {
+    if (!group.dirty && !this.emitFinal) {
+      group.dirty = true;
+      this.pending.push(group);
+    }
+  }
+
+  closed(group: Group): void {
+    if (this.emitFinal) this.pending.push(group);
+  }
+
+  removed(group: Group): void {
+    if (group.emitted !== null) {
+      this.pendingDeletes.push(group.emitted);
+      group.emitted = null;
+      this.visibleRows--;
+    }
+  }
+
+  /** The change batch since the previous flush, or null when nothing changed. */
+  flush(): ChangeBatch | null {
+    this.store.expire(this.watermark);
+    const upserts: OutputRow[] = [];
+    const pending = this.pending;
+    this.pending = [];
+    for (const group of pending) {
+      group.dirty = false;
+      if (!group.dead) this.emitGroup(group, upserts);
+    }
+    this.store.release();
+    const deleted = this.pendingDeletes;
+    this.pendingDeletes = [];
+    if (upserts.length === 0 && deleted.length === 0) return null;
+    const keyColumns = this.plan.keyColumns;
+    const deletes = deleted.map((values) => this.format.partial(values, keyColumns));
+    return { view: this.plan.name, upserts, deletes };
+  }
+
+  private emitGroup(group: Group, upserts: OutputRow[]): void {
+    const context = this.context;
+    const keyValues = group.keyValues;
+    for (let i = 0; i < keyValues.length; i++) context[i] = keyValues[i]!;
+    const windowed = this.plan.window.kind !== 'none';
+    this.aggregation.writeResults(
+      group,
+      windowed ? { startMs: group.startMs, endMs: group.endMs } : null,
+      context,
+      keyValues.length,
+    );
+    context[this.windowAt] = windowed ? group.startMs : null;
+    context[this.windowAt + 1] = windowed ? group.endMs : null;
+
+    const previous = group.emitted;
+    if (this.having !== null && !this.having(context)) {
+      if (previous !== null) this.removed(group);
+      return;
+    }
+    const values = this.outputs.map((output) => output(context));
+    if (previous === null) {
+      this.visibleRows++;
+    } else if (!sameValues(previous, values, this.plan.keyColumns)) {
+      // A session whose start moved has a new key: its old row goes away.
+      this.pendingDeletes.push(previous);
+    } else if (sameValues(previous, values, null)) {
+      return;
+    }
+    group.emitted = values;
+    upserts.push(this.format.row(values));
+  }
+
+  /** The view's current rows (as last emitted), optionally filtered by column values. */
+  snapshot(where: RowFilter = {}): OutputRow[] {
+    const match = this.compileRowFilter(where);
+    const rows: OutputRow[] = [];
+    for (const group of this.store.groups()) {
+      const values = group.emitted;
+      if (values !== null && match(values)) rows.push(this.format.row(values));
+    }
+    return rows;
+  }
+
+  /** The view's current rows in internal form (for snapshot queries). */
+  *rows(): Iterable<readonly Value[]> {
+    for (const group of this.store.groups()) if (group.emitted !== null) yield group.emitted;
+  }
+
+  get stats(): ViewStats {
+    return {
+      lateEvents: this.late,
+      openGroups: this.store.openGroupCount,
+      rows: this.visibleRows,
+      watermarkMs: this.watermark,
+    };
+  }
+
+  private compileRowFilter(where: RowFilter): (values: readonly Value[]) => boolean {
+    const tests = Object.entries(where).map(([name, wanted]) => {
+      const index = this.plan.columns.findIndex((column) => column.name === name);
+      if (index < 0) return null;
+      const isTimestamp = this.plan.columns[index]!.type === 'TIMESTAMP';
+      const accepted = new Set(
+        (Array.isArray(wanted) ? wanted : [wanted]).map((value: unknown) =>
+          isTimestamp ? parseTimestamp(value) : value,
+        ),
+      );
+      return (values: readonly Value[]) => accepted.has(values[index]);
+    });
+    if (tests.includes(null)) return () => false;
+    const checks = tests as ((values: readonly Value[]) => boolean)[];
+    return (values) => checks.every((check) => check(values));
+  }
+}
+
+function createStore(host: StoreHost, plan: ViewPlan): WindowStore {
+  const window = plan.window;
+  switch (window.kind) {
+    case 'none':
+      return new RunningStore(host);
+    case 'tumble':
+      return new AlignedStore(host, window.sizeMs, window.sizeMs, plan.keep);
+    case 'hop':
+      return new AlignedStore(host, window.sizeMs, window.slideMs, plan.keep);
+    case 'session':
+      return new SessionStore(host, window.gapMs, plan.keep);
+  }
+}
+
+/** Equal values at `indexes` (all when null); structured values compare by their JSON. */
+function sameValues(
+  a: readonly Value[],
+  b: readonly Value[],
+  indexes: readonly number[] | null,
+): boolean {
+  const count = indexes === null ? a.length : indexes.length;
+  for (let j = 0; j < count; j++) {
+    const i = indexes === null ? j : indexes[j]!;
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (JSON.stringify(x) !== JSON.stringify(y)) return false;
+  }
+  return true;
+}
