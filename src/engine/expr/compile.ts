@@ -29,10 +29,8 @@ function compile(expr: PlanExpr): Fn {
       const value = expr.value;
       return () => value;
     }
-    case 'field': {
-      const name = expr.name;
-      return (input) => (input[name] as Value | undefined) ?? null;
-    }
+    case 'field':
+      return fieldReader(expr.name) as Fn;
     case 'slot': {
       const index = expr.index;
       return (input) => input[index] ?? null;
@@ -48,6 +46,26 @@ function compile(expr: PlanExpr): Fn {
     case 'cast':
       return compileCast(compile(expr.operand), expr.operand.type, expr.type);
   }
+}
+
+const fieldReaders = new Map<string, (input: object) => Value>();
+
+/**
+ * A reader of one named event field. Each field name gets its own generated function: a shared
+ * closure reading `input[name]` would see every field name of every view at one property-access
+ * site and go megamorphic, while `input.price` in its own function stays a monomorphic load.
+ * The name is embedded as a JSON string literal, so no field name can inject code.
+ */
+export function fieldReader(name: string): (input: object) => Value {
+  let reader = fieldReaders.get(name);
+  if (reader === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from a JSON literal only; see above
+    reader = new Function('input', `return input[${JSON.stringify(name)}] ?? null;`) as (
+      input: object,
+    ) => Value;
+    fieldReaders.set(name, reader);
+  }
+  return reader;
 }
 
 function compileCall(

@@ -1,4 +1,4 @@
-import { compileExpr } from '../expr/compile.ts';
+import { compileExpr, fieldReader } from '../expr/compile.ts';
 import type { PlanExpr } from '../expr/plan-expr.ts';
 import type { Value } from '../types.ts';
 
@@ -10,7 +10,8 @@ import type { Value } from '../types.ts';
  */
 export interface GroupKey {
   mapKey(event: object): unknown;
-  values(event: object): Value[];
+  /** The key values, or null when the map key is the one key value itself. */
+  values(event: object): Value[] | null;
 }
 
 const SEPARATOR = '\u0000';
@@ -23,10 +24,10 @@ export function compileGroupKey(keys: readonly PlanExpr[]): GroupKey {
   if (evaluators.length === 1) {
     const evaluate = evaluators[0]!;
     const structured = keys[0]!.type === 'JSON' || keys[0]!.type === 'ARRAY';
-    return {
-      mapKey: structured ? (event) => JSON.stringify(evaluate(event)) : evaluate,
-      values,
-    };
+    const key = keys[0]!;
+    const read = key.kind === 'field' ? fieldReader(key.name) : evaluate;
+    if (structured) return { mapKey: (event) => JSON.stringify(read(event)), values };
+    return { mapKey: read, values: () => null };
   }
   return {
     mapKey(event) {

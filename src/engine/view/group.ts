@@ -20,9 +20,13 @@ export class Group implements GroupState {
   /** Session groups only: the end this group is filed under in the closing heap. */
   heapEndMs = 0;
 
+  /**
+   * `keyValues` holds the GROUP BY values, or is null when the map key is the single key value
+   * itself (the common case: it saves an array per group).
+   */
   constructor(
     readonly mapKey: unknown,
-    readonly keyValues: readonly Value[],
+    readonly keyValues: readonly Value[] | null,
     public startMs: number,
     public endMs: number,
     nums: number[],

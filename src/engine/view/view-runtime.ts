@@ -159,13 +159,15 @@ export class ViewRuntime implements StoreHost {
   private emitGroup(group: Group, upserts: OutputRow[]): void {
     const context = this.context;
     const keyValues = group.keyValues;
-    for (let i = 0; i < keyValues.length; i++) context[i] = keyValues[i]!;
+    const keyCount = this.plan.groupKeys.length;
+    if (keyValues === null) context[0] = group.mapKey as Value;
+    else for (let i = 0; i < keyCount; i++) context[i] = keyValues[i]!;
     const windowed = this.plan.window.kind !== 'none';
     this.aggregation.writeResults(
       group,
       windowed ? { startMs: group.startMs, endMs: group.endMs } : null,
       context,
-      keyValues.length,
+      keyCount,
     );
     context[this.windowAt] = windowed ? group.startMs : null;
     context[this.windowAt + 1] = windowed ? group.endMs : null;
