@@ -73,7 +73,14 @@ function compileCall(
   handlesNull: boolean,
   args: Fn[],
 ): Fn {
-  if (handlesNull) return (input) => invoke(args.map((arg) => arg(input)));
+  if (handlesNull) {
+    // One argument array per call site, refilled per event: invoke is pure and keeps nothing.
+    const values: Value[] = new Array<Value>(args.length).fill(null);
+    return (input) => {
+      for (let i = 0; i < args.length; i++) values[i] = args[i]!(input);
+      return invoke(values);
+    };
+  }
   if (args.length === 0) return () => invoke([]);
   if (args.length === 1) {
     const [a] = args as [Fn];

@@ -1,21 +1,23 @@
 import { formatTimestamp } from '../timestamp.ts';
 import type { Column, OutputRow, Value } from '../types.ts';
 
+/** How many formatted instants a TIMESTAMP column remembers before it starts over. */
+const CACHE_ENTRIES = 256;
+
 /**
  * Turns internal value arrays into wire rows (TIMESTAMP as ISO-8601). Each TIMESTAMP column keeps
- * a one-entry cache: rows of one window share window_start, so most lookups hit.
+ * a small cache: the rows of one emission share a few window bounds, and formatting a date costs
+ * more than the rest of the row.
  */
 export class OutputFormat {
   private readonly names: string[];
   private readonly isTimestamp: boolean[];
-  private readonly lastMs: number[];
-  private readonly lastIso: string[];
+  private readonly caches: Map<number, string>[];
 
   constructor(columns: readonly Column[]) {
     this.names = columns.map((column) => column.name);
     this.isTimestamp = columns.map((column) => column.type === 'TIMESTAMP');
-    this.lastMs = columns.map(() => NaN);
-    this.lastIso = columns.map(() => '');
+    this.caches = columns.map(() => new Map<number, string>());
   }
 
   row(values: readonly Value[]): OutputRow {
@@ -34,10 +36,13 @@ export class OutputFormat {
   cell(index: number, value: Value): Value {
     if (!this.isTimestamp[index] || value === null) return value;
     const ms = value as number;
-    if (ms !== this.lastMs[index]) {
-      this.lastMs[index] = ms;
-      this.lastIso[index] = formatTimestamp(ms);
+    const cache = this.caches[index]!;
+    let iso = cache.get(ms);
+    if (iso === undefined) {
+      if (cache.size >= CACHE_ENTRIES) cache.clear();
+      iso = formatTimestamp(ms);
+      cache.set(ms, iso);
     }
-    return this.lastIso[index]!;
+    return iso;
   }
 }
