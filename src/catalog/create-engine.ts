@@ -64,9 +64,8 @@ class EmbeddedEngine implements Engine {
       case 'result':
         return action.result;
       case 'create_stream': {
-        const spec = this.catalog.stream(action.name)!;
         this.streamRuntimes.set(action.name, {
-          validator: new EventValidator(spec),
+          validator: new EventValidator(action.spec),
           views: [],
           maxTimeMs: -Infinity,
           events: 0,
@@ -74,7 +73,7 @@ class EmbeddedEngine implements Engine {
         return action.result;
       }
       case 'create_view': {
-        const plan = this.catalog.view(action.name)!;
+        const plan = action.plan;
         const stream = this.streamRuntimes.get(plan.stream)!;
         // A new view starts at the stream's current watermark: it does not reopen closed time.
         const runtime = new ViewRuntime(
@@ -143,9 +142,11 @@ class EmbeddedEngine implements Engine {
     const errors: unknown[] = [];
     for (const view of this.viewRuntimes.values()) {
       if (!due(view)) continue;
-      view.lastEmitMs = nowMs;
       const batch = view.runtime.flush();
-      if (batch !== null) deliver(view.handlers, batch, errors);
+      if (batch === null) continue;
+      // The interval runs from the last batch sent: a change after a quiet spell goes out at once.
+      view.lastEmitMs = nowMs;
+      deliver(view.handlers, batch, errors);
     }
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1)

@@ -1,17 +1,18 @@
 import { formatDurationMs, SqlError, VaneError } from '../util/index.ts';
-import type { OutputRow, ViewPlan, WindowSpec } from '../engine/index.ts';
+import type { OutputRow, StreamSpec, ViewPlan, WindowSpec } from '../engine/index.ts';
 import { planQuery, planStream, planView, type QueryPlan, type Statement } from '../sql/index.ts';
 import type { CatalogState } from './catalog-state.ts';
 import type { StatementResult } from './engine-api.ts';
 
 /**
  * What a planned statement does to the running engine. Planning never touches running state;
- * applying the actions cannot fail for a reason the user caused.
+ * applying the actions cannot fail for a reason the user caused. Creations carry their own spec or
+ * plan: a later statement of the same script may drop the object again before the actions run.
  */
 export type Action =
   | { kind: 'result'; result: StatementResult }
-  | { kind: 'create_stream'; name: string; result: StatementResult }
-  | { kind: 'create_view'; name: string; result: StatementResult }
+  | { kind: 'create_stream'; name: string; spec: StreamSpec; result: StatementResult }
+  | { kind: 'create_view'; name: string; plan: ViewPlan; result: StatementResult }
   | { kind: 'drop_stream'; name: string; result: StatementResult }
   | { kind: 'drop_view'; name: string; result: StatementResult }
   | { kind: 'query'; plan: QueryPlan };
@@ -31,10 +32,12 @@ function planStatement(statement: Statement, draft: CatalogState, nowMs: number)
       const name = statement.name;
       if (draft.has(name))
         return existing(statement.ifNotExists, 'CREATE STREAM', name, draft, statement.pos);
-      draft.streamEntries.set(name, { spec: planStream(statement), sql: statement.text });
+      const spec = planStream(statement);
+      draft.streamEntries.set(name, { spec, sql: statement.text });
       return {
         kind: 'create_stream',
         name,
+        spec,
         result: { statement: 'CREATE STREAM', name, message: `created stream ${name}` },
       };
     }
@@ -42,10 +45,12 @@ function planStatement(statement: Statement, draft: CatalogState, nowMs: number)
       const name = statement.name;
       if (draft.has(name))
         return existing(statement.ifNotExists, 'CREATE VIEW', name, draft, statement.pos);
-      draft.viewEntries.set(name, { plan: planView(statement, draft), sql: statement.text });
+      const plan = planView(statement, draft);
+      draft.viewEntries.set(name, { plan, sql: statement.text });
       return {
         kind: 'create_view',
         name,
+        plan,
         result: { statement: 'CREATE VIEW', name, message: `created view ${name}` },
       };
     }

@@ -1,7 +1,8 @@
 import { InvalidEventError, VaneError } from '../util/index.ts';
 import type { StreamSpec } from './stream-spec.ts';
 import { parseTimestamp } from './timestamp.ts';
-import type { EventRecord, SqlType } from './types.ts';
+import { fieldReader } from './expr/compile.ts';
+import type { Column, EventRecord, SqlType, Value } from './types.ts';
 
 /** A batch that passed validation: events in engine form and the event time of each. */
 export interface ValidatedBatch {
@@ -22,6 +23,9 @@ export class EventValidator {
   private readonly checks: ((value: unknown) => string | null)[];
   private readonly timestampIndexes: number[];
   private readonly timeColumn: string | null;
+  private readonly readTime: ((event: object) => Value) | null;
+  /** Index of the first column needing the careful path (a bad value, an ISO string), or -1. */
+  private readonly quickCheck: (event: EventRecord) => number;
 
   constructor(spec: StreamSpec) {
     this.names = spec.columns.map((column) => column.name);
@@ -30,6 +34,8 @@ export class EventValidator {
       column.type === 'TIMESTAMP' ? [i] : [],
     );
     this.timeColumn = spec.timestampColumn;
+    this.readTime = spec.timestampColumn === null ? null : fieldReader(spec.timestampColumn);
+    this.quickCheck = compileQuickCheck(spec.columns);
   }
 
   /** `arrivalMs` is the event time of every event when the stream has no timestamp column. */
@@ -48,6 +54,16 @@ export class EventValidator {
         throw new InvalidEventError(i, null, `expected a JSON object, got ${describe(raw)}`);
       }
       let event = raw as EventRecord;
+      if (this.quickCheck(event) < 0) {
+        // Every declared field is absent, NULL or already in engine form: use the event as it is.
+        const time = this.readTime === null ? arrivalMs : this.readTime(event);
+        if (typeof time !== 'number') {
+          throw new InvalidEventError(i, timeColumn!, 'missing event time (the stream timestamp)');
+        }
+        timesMs[i] = time;
+        events[i] = event;
+        continue;
+      }
       for (let c = 0; c < names.length; c++) {
         const value = event[names[c]!];
         if (value === undefined || value === null) continue;
@@ -78,6 +94,37 @@ export class EventValidator {
 }
 
 type Check = (value: unknown) => string | null;
+
+/** Source of a test that is true when a present value is already in engine form. */
+const QUICK_TESTS: Record<SqlType, string | null> = {
+  STRING: "typeof v === 'string'",
+  DOUBLE: "typeof v === 'number' && v - v === 0",
+  BIGINT: 'Number.isSafeInteger(v)',
+  BOOLEAN: "typeof v === 'boolean'",
+  TIMESTAMP: "typeof v === 'number' && v - v === 0 && v <= 8.64e15 && v >= -8.64e15",
+  JSON: null,
+  ARRAY: 'Array.isArray(v)',
+};
+
+/**
+ * Generates one stream's per-event type check: straight-line code reading each declared field by
+ * name, so every property load stays monomorphic (a loop over columns would not). Column names are
+ * spliced in as JSON string literals only; the tests are fixed source above.
+ */
+function compileQuickCheck(columns: readonly Column[]): (event: EventRecord) => number {
+  const lines = columns.flatMap((column, index) => {
+    const test = QUICK_TESTS[column.type];
+    if (test === null) return [];
+    return [
+      `v = event[${JSON.stringify(column.name)}];`,
+      `if (v !== undefined && v !== null && !(${test})) return ${index};`,
+    ];
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- built from JSON literals and fixed tests; see above
+  return new Function('event', `let v;\n${lines.join('\n')}\nreturn -1;`) as (
+    event: EventRecord,
+  ) => number;
+}
 
 const CHECKS: Record<SqlType, Check> = {
   STRING: (value) => (typeof value === 'string' ? null : expected('STRING', value)),

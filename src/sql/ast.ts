@@ -74,21 +74,7 @@ export interface UnaryExpr {
 }
 
 export type BinaryOp =
-  | '+'
-  | '-'
-  | '*'
-  | '/'
-  | '%'
-  | '||'
-  | '='
-  | '<>'
-  | '<'
-  | '<='
-  | '>'
-  | '>='
-  | 'AND'
-  | 'OR'
-  | 'LIKE';
+  '+' | '-' | '*' | '/' | '%' | '||' | '=' | '<>' | '<' | '<=' | '>' | '>=' | 'AND' | 'OR' | 'LIKE';
 
 /** `!=` is parsed as `<>`; `NOT LIKE` as NOT(LIKE). */
 export interface BinaryExpr {

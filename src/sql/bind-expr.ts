@@ -47,6 +47,8 @@ const BINARY_OPERATORS: Record<BinaryOp, Operator> = {
   LIKE: 'like',
 };
 
+const COMPARISONS: ReadonlySet<Operator> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+
 /** Resolves names, checks types and folds literals: syntax tree to a typed PlanExpr. */
 export function bindExpr(expr: Expr, scope: BindScope): PlanExpr {
   const matched = scope.match?.(expr);
@@ -75,8 +77,12 @@ export function bindExpr(expr: Expr, scope: BindScope): PlanExpr {
     }
     case 'binary': {
       const op = BINARY_OPERATORS[expr.op];
-      const [left, right] = coercePair(bindExpr(expr.left, scope), bindExpr(expr.right, scope));
-      return operator(op, [left, right], expr.pos);
+      const operands: [PlanExpr, PlanExpr] = [
+        bindExpr(expr.left, scope),
+        bindExpr(expr.right, scope),
+      ];
+      // Only comparisons read a literal as an instant: in `ts - INTERVAL '1' MINUTE` it is a duration.
+      return operator(op, COMPARISONS.has(op) ? coercePair(...operands) : operands, expr.pos);
     }
     case 'is_null':
       return operator(

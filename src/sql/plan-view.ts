@@ -172,6 +172,13 @@ class ViewPlanner {
       filter = bindExpr(query.where, eventScope);
       requireBoolean(filter.type, 'WHERE', query.where.pos);
     }
+    if (query.groupBy.length === 0 && !mentionsAggregate([query.items, query.having])) {
+      throw new SqlError(
+        'SQL_UNSUPPORTED',
+        'a view aggregates: add GROUP BY or an aggregate such as count(*) (to watch raw events, subscribe to the stream)',
+        query.pos,
+      );
+    }
     this.planGroupKeys();
     const groupScope = this.groupScope(false);
     const columns: Column[] = [];
@@ -204,13 +211,6 @@ class ViewPlanner {
       requireBoolean(having.type, 'HAVING', query.having.pos);
     }
     this.resolveSlots(having === null ? outputs : [...outputs, having]);
-    if (this.aggregates.length === 0 && this.groupKeys.length === 0) {
-      throw new SqlError(
-        'SQL_UNSUPPORTED',
-        'a view aggregates: add GROUP BY or an aggregate such as count(*) (to watch raw events, subscribe to the stream)',
-        query.pos,
-      );
-    }
     return {
       filter,
       groupKeys: this.groupKeys,
@@ -230,6 +230,8 @@ class ViewPlanner {
 
   private planGroupKeys(): void {
     const scope = this.eventScope('aggregate functions like %s cannot be in GROUP BY');
+    const isWindowColumn = (expr: Expr): boolean =>
+      this.windowed && expr.kind === 'column' && WINDOW_COLUMNS.includes(expr.name);
     for (const item of this.query.groupBy) {
       let expr = item;
       if (expr.kind === 'number' && expr.isInteger) {
@@ -242,8 +244,7 @@ class ViewPlanner {
           );
         }
         expr = selected.expr;
-      } else if (expr.kind === 'column') {
-        if (this.windowed && WINDOW_COLUMNS.includes(expr.name)) continue;
+      } else if (expr.kind === 'column' && !isWindowColumn(expr)) {
         if (!this.stream.columns.some((column) => column.name === (expr as ColumnRef).name)) {
           const aliased = this.query.items.find(
             (selected) => selected.kind === 'expr' && selected.alias === (expr as ColumnRef).name,
@@ -251,6 +252,8 @@ class ViewPlanner {
           if (aliased?.kind === 'expr') expr = aliased.expr;
         }
       }
+      // Window bounds are implicit keys, also when named by an ordinal or an alias.
+      if (isWindowColumn(expr)) continue;
       const key = exprKey(expr);
       if (this.groupKeyAst.has(key)) continue;
       const bound = bindExpr(expr, scope);
@@ -460,6 +463,15 @@ class ViewPlanner {
     };
     exprs.forEach(fix);
   }
+}
+
+/** Whether an aggregate call appears anywhere in these syntax-tree nodes. */
+function mentionsAggregate(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(mentionsAggregate);
+  if (typeof node !== 'object' || node === null) return false;
+  const candidate = node as { kind?: unknown; name?: unknown };
+  if (candidate.kind === 'call' && AGGREGATE_FUNCTIONS.has(candidate.name as string)) return true;
+  return Object.values(node).some(mentionsAggregate);
 }
 
 function unknownColumn(ref: ColumnRef, source: string, names: string[]): SqlError {

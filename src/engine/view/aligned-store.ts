@@ -14,9 +14,15 @@ export class AlignedStore implements WindowStore {
   private readonly windows = new Map<number, Window>();
   /** Starts of open windows, ascending. */
   private readonly openStarts: number[] = [];
-  /** Starts of closed windows still in the view, ascending; the first `releasedCount` are released. */
+  /**
+   * Starts of closed windows, ascending; the first `releasedCount` are released. Keep by duration
+   * expires from its front; keep by count empties it at each release (see `closedByKey`).
+   */
   private readonly closedStarts: number[] = [];
   private releasedCount = 0;
+  /** Keep by count: each key's released closed windows, oldest first. */
+  private readonly closedByKey = new Map<unknown, Group[]>();
+  private readonly overfull = new Set<unknown>();
   private lastStart = NaN;
   private lastWindow: Window | undefined;
   private openGroups = 0;
@@ -95,13 +101,14 @@ export class AlignedStore implements WindowStore {
   }
 
   expire(watermarkMs: number): void {
+    if (this.keep.kind === 'windows') {
+      this.trimOverfull(this.keep.windows);
+      return;
+    }
     const closedStarts = this.closedStarts;
     while (this.releasedCount > 0) {
       const start = closedStarts[0]!;
-      const tooMany = this.keep.kind === 'windows' && closedStarts.length > this.keep.windows;
-      const tooOld =
-        this.keep.kind === 'duration' && start + this.sizeMs + this.keep.ms <= watermarkMs;
-      if (!tooMany && !tooOld) break;
+      if (start + this.sizeMs + this.keep.ms > watermarkMs) break;
       closedStarts.shift();
       this.releasedCount--;
       for (const group of this.windows.get(start)!.values()) this.host.removed(group);
@@ -110,10 +117,44 @@ export class AlignedStore implements WindowStore {
   }
 
   release(): void {
+    const keepWindows = this.keep.kind === 'windows' ? this.keep.windows : 0;
     for (let i = this.releasedCount; i < this.closedStarts.length; i++) {
-      for (const group of this.windows.get(this.closedStarts[i]!)!.values()) group.release();
+      for (const group of this.windows.get(this.closedStarts[i]!)!.values()) {
+        group.release();
+        if (keepWindows === 0) continue;
+        let closed = this.closedByKey.get(group.mapKey);
+        if (closed === undefined) {
+          closed = [];
+          this.closedByKey.set(group.mapKey, closed);
+        }
+        closed.push(group);
+        if (closed.length > keepWindows) this.overfull.add(group.mapKey);
+      }
     }
-    this.releasedCount = this.closedStarts.length;
+    if (keepWindows === 0) {
+      this.releasedCount = this.closedStarts.length;
+    } else {
+      // Keep by count tracks closed windows per key; the window list has done its job.
+      this.closedStarts.length = 0;
+      this.releasedCount = 0;
+    }
+  }
+
+  /** Keep by count: drops each overfull key's oldest released windows (SPEC: per key). */
+  private trimOverfull(keepWindows: number): void {
+    for (const key of this.overfull) {
+      const closed = this.closedByKey.get(key)!;
+      const drop = closed.length - keepWindows;
+      for (let i = 0; i < drop; i++) {
+        const group = closed[i]!;
+        this.host.removed(group);
+        const window = this.windows.get(group.startMs)!;
+        window.delete(key);
+        if (window.size === 0) this.windows.delete(group.startMs);
+      }
+      closed.splice(0, Math.max(drop, 0));
+    }
+    this.overfull.clear();
   }
 
   *groups(): Iterable<Group> {

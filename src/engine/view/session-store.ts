@@ -16,9 +16,10 @@ interface KeySessions {
  * `[first event, last event + gap)`. An event that bridges two sessions merges them. A session
  * closes when the watermark reaches its end.
  *
- * Lateness: an event is late when its own `[t, t + gap)` is already closed (t + gap <= watermark)
- * or when it falls before the end of a closed session of its key (it would extend or merge into
- * a session that was already final).
+ * Lateness: an event is late when it falls before the end of a closed session of its key (it would
+ * extend or merge into a session that was already final), or when its own `[t, t + gap)` is
+ * already closed (t + gap <= watermark) and no open session of its key overlaps it (one that does
+ * is the event's session, and it is still open).
  */
 export class SessionStore implements WindowStore {
   nextCloseAtMs = Infinity;
@@ -28,6 +29,8 @@ export class SessionStore implements WindowStore {
   /** Released closed sessions in closing order, for keep by duration. */
   private readonly closedQueue: Group[] = [];
   private closedQueueHead = 0;
+  /** Keep by count: keys with more released closed sessions than kept, trimmed by `expire`. */
+  private readonly overfull = new Set<unknown>();
   private openGroups = 0;
 
   constructor(
@@ -43,15 +46,19 @@ export class SessionStore implements WindowStore {
   add(event: object, timeMs: number, watermarkMs: number): boolean {
     const gapMs = this.gapMs;
     const endMs = timeMs + gapMs;
-    if (endMs <= watermarkMs) return false;
     const host = this.host;
     const key = host.groupKey.mapKey(event);
     let sessions = this.byKey.get(key);
+    if (sessions !== undefined && timeMs < sessions.closedUntilMs) return false;
+    if (
+      endMs <= watermarkMs &&
+      (sessions === undefined || !overlapsAny(sessions.open, timeMs, endMs))
+    ) {
+      return false;
+    }
     if (sessions === undefined) {
       sessions = { open: [], closed: [], closedUntilMs: -Infinity };
       this.byKey.set(key, sessions);
-    } else if (timeMs < sessions.closedUntilMs) {
-      return false;
     }
     const open = sessions.open;
     let target: Group | undefined;
@@ -114,7 +121,10 @@ export class SessionStore implements WindowStore {
   }
 
   expire(watermarkMs: number): void {
-    if (this.keep.kind === 'windows') return;
+    if (this.keep.kind === 'windows') {
+      this.trimOverfull(this.keep.windows);
+      return;
+    }
     const queue = this.closedQueue;
     while (this.closedQueueHead < queue.length) {
       const group = queue[this.closedQueueHead]!;
@@ -145,10 +155,23 @@ export class SessionStore implements WindowStore {
         this.closedQueue.push(group);
         continue;
       }
-      const closed = this.byKey.get(group.mapKey)!.closed;
-      while (closed.length > this.keep.windows) this.forget(closed[0]!);
+      if (this.byKey.get(group.mapKey)!.closed.length > this.keep.windows) {
+        this.overfull.add(group.mapKey);
+      }
     }
     this.unreleased.length = 0;
+  }
+
+  /**
+   * Keep by count: drops the oldest closed sessions of keys over the count, only released ones (a
+   * final row is emitted one emission before its delete, never in the same batch).
+   */
+  private trimOverfull(windows: number): void {
+    for (const key of this.overfull) {
+      const closed = this.byKey.get(key)!.closed;
+      while (closed.length > windows && closed[0]!.released) this.forget(closed[0]!);
+    }
+    this.overfull.clear();
   }
 
   /** Removes a released closed session from the view. */
@@ -165,6 +188,11 @@ export class SessionStore implements WindowStore {
       yield* sessions.closed;
     }
   }
+}
+
+/** Whether `[startMs, endMs)` overlaps one of the sessions. */
+function overlapsAny(sessions: readonly Group[], startMs: number, endMs: number): boolean {
+  return sessions.some((session) => session.startMs < endMs && startMs < session.endMs);
 }
 
 function insertByStart(open: Group[], group: Group): void {

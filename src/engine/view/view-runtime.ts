@@ -1,4 +1,5 @@
 import { compileExpr, compilePredicate } from '../expr/compile.ts';
+import { VaneError } from '../../util/index.ts';
 import { parseTimestamp } from '../timestamp.ts';
 import type { OutputRow, Value } from '../types.ts';
 import { AlignedStore } from './aligned-store.ts';
@@ -52,6 +53,11 @@ export class ViewRuntime implements StoreHost {
   private readonly windowAt: number;
   private pending: Group[] = [];
   private pendingDeletes: Value[][] = [];
+  /**
+   * Groups that left the store between emissions (merged sessions): their rows stay visible until
+   * the next emission deletes them, so a snapshot always equals the emitted changelog.
+   */
+  private departed: Group[] = [];
   private watermark: number;
   private late = 0;
   private visibleRows = 0;
@@ -84,7 +90,7 @@ export class ViewRuntime implements StoreHost {
   }
 
   get hasPending(): boolean {
-    return this.pending.length > 0 || this.pendingDeletes.length > 0;
+    return this.pending.length > 0 || this.pendingDeletes.length > 0 || this.departed.length > 0;
   }
 
   /** Applies a batch of validated events; `timesMs[i]` is the event time of `events[i]`. */
@@ -130,16 +136,24 @@ export class ViewRuntime implements StoreHost {
   }
 
   removed(group: Group): void {
-    if (group.emitted !== null) {
+    if (group.emitted !== null) this.departed.push(group);
+  }
+
+  /** Turns the rows of departed groups into delete changes. */
+  private deleteDeparted(): void {
+    for (const group of this.departed) {
+      if (group.emitted === null) continue;
       this.pendingDeletes.push(group.emitted);
       group.emitted = null;
       this.visibleRows--;
     }
+    this.departed = [];
   }
 
   /** The change batch since the previous flush, or null when nothing changed. */
   flush(): ChangeBatch | null {
     this.store.expire(this.watermark);
+    this.deleteDeparted();
     const upserts: OutputRow[] = [];
     const pending = this.pending;
     this.pending = [];
@@ -174,7 +188,11 @@ export class ViewRuntime implements StoreHost {
 
     const previous = group.emitted;
     if (this.having !== null && !this.having(context)) {
-      if (previous !== null) this.removed(group);
+      if (previous !== null) {
+        this.pendingDeletes.push(previous);
+        group.emitted = null;
+        this.visibleRows--;
+      }
       return;
     }
     const values = this.outputs.map((output) => output(context));
@@ -194,16 +212,14 @@ export class ViewRuntime implements StoreHost {
   snapshot(where: RowFilter = {}): OutputRow[] {
     const match = this.compileRowFilter(where);
     const rows: OutputRow[] = [];
-    for (const group of this.store.groups()) {
-      const values = group.emitted;
-      if (values !== null && match(values)) rows.push(this.format.row(values));
-    }
+    for (const values of this.rows()) if (match(values)) rows.push(this.format.row(values));
     return rows;
   }
 
   /** The view's current rows in internal form (for snapshot queries). */
   *rows(): Iterable<readonly Value[]> {
     for (const group of this.store.groups()) if (group.emitted !== null) yield group.emitted;
+    for (const group of this.departed) if (group.emitted !== null) yield group.emitted;
   }
 
   get stats(): ViewStats {
@@ -218,7 +234,13 @@ export class ViewRuntime implements StoreHost {
   private compileRowFilter(where: RowFilter): (values: readonly Value[]) => boolean {
     const tests = Object.entries(where).map(([name, wanted]) => {
       const index = this.plan.columns.findIndex((column) => column.name === name);
-      if (index < 0) return null;
+      if (index < 0) {
+        const names = this.plan.columns.map((column) => column.name).join(', ');
+        throw new VaneError(
+          'UNKNOWN_COLUMN',
+          `view ${this.plan.name} has no column '${name}' (columns: ${names})`,
+        );
+      }
       const isTimestamp = this.plan.columns[index]!.type === 'TIMESTAMP';
       const accepted = new Set(
         (Array.isArray(wanted) ? wanted : [wanted]).map((value: unknown) =>
@@ -227,9 +249,7 @@ export class ViewRuntime implements StoreHost {
       );
       return (values: readonly Value[]) => accepted.has(values[index]);
     });
-    if (tests.includes(null)) return () => false;
-    const checks = tests as ((values: readonly Value[]) => boolean)[];
-    return (values) => checks.every((check) => check(values));
+    return (values) => tests.every((test) => test(values));
   }
 }
 
