@@ -2,6 +2,8 @@ import type { GroupState } from '../aggregate/accumulator.ts';
 import type { Value } from '../types.ts';
 
 const RELEASED: never[] = [];
+const DIRTY = 1;
+const DEAD = 2;
 
 /**
  * One group of a view: one key in one window. Holds the aggregate state (as a GroupState) until the
@@ -13,12 +15,8 @@ export class Group implements GroupState {
   objs: unknown[];
   /** Last emitted output values (internal form, `columns` order); null when not in the view. */
   emitted: Value[] | null = null;
-  /** Queued for the next emission. */
-  dirty = false;
-  /** Session groups only: merged into another session and no longer part of the view. */
-  dead = false;
-  /** Session groups only: the end this group is filed under in the closing heap. */
-  heapEndMs = 0;
+  /** DIRTY | DEAD bits, in one field: groups are the engine's most numerous objects. */
+  private flags = 0;
 
   /**
    * `keyValues` holds the GROUP BY values, or is null when the map key is the single key value
@@ -34,6 +32,24 @@ export class Group implements GroupState {
   ) {
     this.nums = nums;
     this.objs = objs;
+  }
+
+  /** Queued for the next emission. */
+  get dirty(): boolean {
+    return (this.flags & DIRTY) !== 0;
+  }
+
+  set dirty(value: boolean) {
+    this.flags = value ? this.flags | DIRTY : this.flags & ~DIRTY;
+  }
+
+  /** Session groups only: merged into another session and no longer part of the view. */
+  get dead(): boolean {
+    return (this.flags & DEAD) !== 0;
+  }
+
+  set dead(value: boolean) {
+    this.flags = value ? this.flags | DEAD : this.flags & ~DEAD;
   }
 
   /** Drops the aggregate state of a closed window; the emitted row stays. */

@@ -1,5 +1,5 @@
 import type { Group } from './group.ts';
-import { GroupHeap } from './group-heap.ts';
+import { ClosingHeap } from './closing-heap.ts';
 import type { KeepPolicy } from './view-plan.ts';
 import type { StoreHost, WindowStore } from './window-store.ts';
 
@@ -24,7 +24,7 @@ interface KeySessions {
 export class SessionStore implements WindowStore {
   nextCloseAtMs = Infinity;
   private readonly byKey = new Map<unknown, KeySessions>();
-  private readonly closing = new GroupHeap();
+  private readonly closing = new ClosingHeap();
   private readonly unreleased: Group[] = [];
   /** Released closed sessions in closing order, for keep by duration. */
   private readonly closedQueue: Group[] = [];
@@ -81,8 +81,7 @@ export class SessionStore implements WindowStore {
     if (target === undefined) {
       target = host.aggregation.newGroup(key, host.groupKey.values(event), timeMs, endMs);
       insertByStart(open, target);
-      target.heapEndMs = endMs;
-      this.closing.push(target);
+      this.closing.push({ group: target, endMs });
       this.openGroups++;
       if (endMs < this.nextCloseAtMs) this.nextCloseAtMs = endMs;
     } else {
@@ -99,14 +98,15 @@ export class SessionStore implements WindowStore {
 
   close(watermarkMs: number): void {
     const closing = this.closing;
-    for (let group = closing.peek(); group !== undefined; group = closing.peek()) {
-      if (group.heapEndMs > watermarkMs) break;
+    for (let entry = closing.peek(); entry !== undefined; entry = closing.peek()) {
+      if (entry.endMs > watermarkMs) break;
       closing.pop();
+      const group = entry.group;
       if (group.dead) continue;
       if (group.endMs > watermarkMs) {
         // Extended since it was filed: file it again under its current end.
-        group.heapEndMs = group.endMs;
-        closing.push(group);
+        entry.endMs = group.endMs;
+        closing.push(entry);
         continue;
       }
       const sessions = this.byKey.get(group.mapKey)!;
@@ -117,7 +117,7 @@ export class SessionStore implements WindowStore {
       this.unreleased.push(group);
       this.host.closed(group);
     }
-    this.nextCloseAtMs = closing.peek()?.heapEndMs ?? Infinity;
+    this.nextCloseAtMs = closing.peek()?.endMs ?? Infinity;
   }
 
   expire(watermarkMs: number): void {

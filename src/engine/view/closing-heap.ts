@@ -1,31 +1,37 @@
 import type { Group } from './group.ts';
 
-/** A binary min-heap of groups ordered by `heapEndMs`: the session windows due to close first. */
-export class GroupHeap {
-  private readonly items: Group[] = [];
+/** A session filed for closing: `endMs` is its end when filed (it may have grown since). */
+export interface ClosingEntry {
+  group: Group;
+  endMs: number;
+}
+
+/** A binary min-heap of sessions by filed end: the session windows due to close first. */
+export class ClosingHeap {
+  private readonly items: ClosingEntry[] = [];
 
   get size(): number {
     return this.items.length;
   }
 
-  peek(): Group | undefined {
+  peek(): ClosingEntry | undefined {
     return this.items[0];
   }
 
-  push(group: Group): void {
+  push(entry: ClosingEntry): void {
     const items = this.items;
-    items.push(group);
+    items.push(entry);
     let i = items.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (items[parent]!.heapEndMs <= group.heapEndMs) break;
+      if (items[parent]!.endMs <= entry.endMs) break;
       items[i] = items[parent]!;
       i = parent;
     }
-    items[i] = group;
+    items[i] = entry;
   }
 
-  pop(): Group | undefined {
+  pop(): ClosingEntry | undefined {
     const items = this.items;
     const top = items[0];
     const last = items.pop();
@@ -35,9 +41,8 @@ export class GroupHeap {
       const left = 2 * i + 1;
       if (left >= items.length) break;
       const right = left + 1;
-      const child =
-        right < items.length && items[right]!.heapEndMs < items[left]!.heapEndMs ? right : left;
-      if (items[child]!.heapEndMs >= last.heapEndMs) break;
+      const child = right < items.length && items[right]!.endMs < items[left]!.endMs ? right : left;
+      if (items[child]!.endMs >= last.endMs) break;
       items[i] = items[child]!;
       i = child;
     }
