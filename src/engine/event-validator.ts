@@ -58,7 +58,7 @@ export class EventValidator {
         // Every declared field is absent, NULL or already in engine form: use the event as it is.
         const time = this.readTime === null ? arrivalMs : this.readTime(event);
         if (typeof time !== 'number') {
-          throw new InvalidEventError(i, timeColumn!, 'missing event time (the stream timestamp)');
+          throw new InvalidEventError(i, timeColumn, 'missing event time (the stream timestamp)');
         }
         timesMs[i] = time;
         events[i] = event;

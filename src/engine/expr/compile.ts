@@ -30,7 +30,7 @@ function compile(expr: PlanExpr): Fn {
       return () => value;
     }
     case 'field':
-      return fieldReader(expr.name) as Fn;
+      return fieldReader(expr.name);
     case 'slot': {
       const index = expr.index;
       return (input) => input[index] ?? null;
