@@ -105,7 +105,10 @@ function runOnce(scenario: Scenario, batches: Trade[][]): RoundResult {
   engine.execute(STREAM + scenario.sql);
   let changes = 0;
   for (const view of engine.views()) {
-    engine.onChanges(view.name, (batch) => (changes += batch.upserts.length + batch.deletes.length));
+    engine.onChanges(
+      view.name,
+      (batch) => (changes += batch.upserts.length + batch.deletes.length),
+    );
   }
   const began = process.hrtime.bigint();
   const cpuBefore = process.cpuUsage();
@@ -163,7 +166,9 @@ function memoryPerKey(keys: number): { state: number; withRows: number } {
   return { state: (state - before) / keys, withRows: (after - before) / keys };
 }
 
-console.log(`Vane engine benchmark: ${format(EVENTS)} events per round, ${ROUNDS} rounds, batches of ${BATCH}`);
+console.log(
+  `Vane engine benchmark: ${format(EVENTS)} events per round, ${ROUNDS} rounds, batches of ${BATCH}`,
+);
 console.log(`node ${process.version}, ${process.platform}/${process.arch}\n`);
 for (const scenario of SCENARIOS) {
   const batches = makeBatches(scenario.keys, EVENTS, scenario.name.startsWith('SESSION'));

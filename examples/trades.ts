@@ -36,7 +36,8 @@ const tables = new Map<string, Map<string, Record<string, unknown>>>();
 function apply(batch: ChangeBatch, key: string[]): void {
   const table = tables.get(batch.view) ?? new Map<string, Record<string, unknown>>();
   tables.set(batch.view, table);
-  const keyOf = (row: Record<string, unknown>) => key.map((column) => String(row[column])).join('|');
+  const keyOf = (row: Record<string, unknown>) =>
+    key.map((column) => String(row[column])).join('|');
   for (const row of batch.deletes) table.delete(keyOf(row));
   for (const row of batch.upserts) table.set(keyOf(row), row);
 }
@@ -80,13 +81,18 @@ function render(): void {
     );
   }
   lines.push('', 'candles_5s (latest window per symbol)');
-  lines.push('symbol  window_start                open     high      low    close     vwap   volume');
+  lines.push(
+    'symbol  window_start                open     high      low    close     vwap   volume',
+  );
   const latest = new Map<string, Record<string, unknown>>();
   for (const row of tables.get('candles_5s')?.values() ?? []) {
     const seen = latest.get(String(row.symbol));
-    if (!seen || String(row.window_start) > String(seen.window_start)) latest.set(String(row.symbol), row);
+    if (!seen || String(row.window_start) > String(seen.window_start))
+      latest.set(String(row.symbol), row);
   }
-  for (const row of [...latest.values()].sort((a, b) => String(a.symbol).localeCompare(String(b.symbol)))) {
+  for (const row of [...latest.values()].sort((a, b) =>
+    String(a.symbol).localeCompare(String(b.symbol)),
+  )) {
     lines.push(
       `${String(row.symbol).padEnd(8)}${String(row.window_start).padEnd(26)}` +
         ['open', 'high', 'low', 'close', 'vwap'].map((c) => fixed(row[c]).padStart(9)).join('') +
