@@ -2,7 +2,7 @@ import type { Column, PlanExpr } from '../engine/index.ts';
 import { SqlError } from '../util/index.ts';
 import type { Expr, SelectStatement } from './ast.ts';
 import { bindExpr, type BindScope } from './bind-expr.ts';
-import { defaultName, outputType } from './plan-view.ts';
+import { SelectList } from './select-list.ts';
 import type { PlannerCatalog } from './planner-catalog.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -92,30 +92,17 @@ export function planQuery(
       );
     }
   }
-  const columns: Column[] = [];
-  const outputs: PlanExpr[] = [];
-  const aliases = new Map<string, PlanExpr>();
+  const select = new SelectList();
   for (const [index, item] of query.items.entries()) {
     if (item.kind === 'star') {
-      view.columns.forEach((column, i) => {
-        columns.push(column);
-        outputs.push({ kind: 'slot', index: i, type: column.type });
-      });
+      view.columns.forEach((column, i) =>
+        select.add(column.name, { kind: 'slot', index: i, type: column.type }, item.pos),
+      );
       continue;
     }
-    const output = bindExpr(item.expr, scope);
-    const name = item.alias ?? defaultName(item.expr, index);
-    if (columns.some((column) => column.name === name)) {
-      throw new SqlError(
-        'SQL_SYNTAX',
-        `two columns are named '${name}'; give one an alias with AS`,
-        item.pos,
-      );
-    }
-    columns.push({ name, type: outputType(output.type) });
-    outputs.push(output);
-    if (item.alias !== null) aliases.set(item.alias, output);
+    select.addItem(item.expr, item.alias, index, bindExpr(item.expr, scope), item.pos);
   }
+  const { columns, outputs, aliases } = select;
   const orderBy = query.orderBy.map((item) => ({
     expr: bindOrderItem(item.expr, scope, aliases, outputs),
     descending: item.direction === 'desc',

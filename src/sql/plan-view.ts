@@ -1,7 +1,6 @@
 import {
   AGGREGATE_FUNCTIONS,
   type AggregateCall,
-  type Column,
   type ExprType,
   type KeepPolicy,
   type PlanExpr,
@@ -17,6 +16,7 @@ import { arity, bindExpr, type BindScope } from './bind-expr.ts';
 import { exprKey } from './expr-key.ts';
 import { booleanOption, durationOption, readOptions } from './plan-options.ts';
 import { type PlannerCatalog, requireStream } from './planner-catalog.ts';
+import { SelectList } from './select-list.ts';
 import { didYouMean } from './suggest.ts';
 
 export const DEFAULT_EMIT_INTERVAL_MS = 100;
@@ -141,7 +141,7 @@ class ViewPlanner {
   private readonly aggregateTypes: SqlType[] = [];
   private numSlots = 0;
   private objSlots = 0;
-  private readonly aliases = new Map<string, PlanExpr>();
+  private aliases = new Map<string, PlanExpr>();
 
   constructor(
     private readonly query: SelectStatement,
@@ -181,8 +181,7 @@ class ViewPlanner {
     }
     this.planGroupKeys();
     const groupScope = this.groupScope(false);
-    const columns: Column[] = [];
-    const outputs: PlanExpr[] = [];
+    const select = new SelectList();
     for (const [index, item] of query.items.entries()) {
       if (item.kind === 'star') {
         throw new SqlError(
@@ -191,20 +190,11 @@ class ViewPlanner {
           item.pos,
         );
       }
-      const output = bindExpr(item.expr, groupScope);
-      const name = item.alias ?? defaultName(item.expr, index);
-      if (columns.some((column) => column.name === name)) {
-        throw new SqlError(
-          'SQL_SYNTAX',
-          `two columns are named '${name}'; give one an alias with AS`,
-          item.pos,
-        );
-      }
-      columns.push({ name, type: outputType(output.type) });
-      outputs.push(output);
-      if (item.alias !== null) this.aliases.set(item.alias, output);
+      select.addItem(item.expr, item.alias, index, bindExpr(item.expr, groupScope), item.pos);
     }
-    const keyColumns = this.keyColumns(columns, outputs);
+    this.aliases = select.aliases;
+    const { columns, outputs } = select;
+    const keyColumns = this.keyColumns(select);
     let having: PlanExpr | null = null;
     if (query.having !== null) {
       having = bindExpr(query.having, this.groupScope(true));
@@ -395,7 +385,8 @@ class ViewPlanner {
    * The output positions of the primary key: every GROUP BY key and, for windowed views,
    * window_start. Keys the select list leaves out are added as columns at the end.
    */
-  private keyColumns(columns: Column[], outputs: PlanExpr[]): number[] {
+  private keyColumns(select: SelectList): number[] {
+    const outputs = select.outputs;
     const keyColumns: number[] = [];
     const wanted = this.groupKeys.map((_, index) => index);
     if (this.windowed) wanted.push(-1);
@@ -411,15 +402,15 @@ class ViewPlanner {
           );
         }
         const name = key === null ? 'window_start' : (key as { name: string }).name;
-        if (columns.some((column) => column.name === name)) {
+        if (select.has(name)) {
           throw new SqlError(
             'SQL_TYPE',
             `key column '${name}' is not selected, and another column has that name`,
             this.query.pos,
           );
         }
-        columns.push({ name, type: key === null ? 'TIMESTAMP' : outputType(key.type) });
-        outputs.push({ kind: 'slot', index: slot, type: key === null ? 'TIMESTAMP' : key.type });
+        const type = key === null ? 'TIMESTAMP' : key.type;
+        select.add(name, { kind: 'slot', index: slot, type }, this.query.pos);
         position = outputs.length - 1;
       }
       keyColumns.push(position);
@@ -486,17 +477,4 @@ function requireBoolean(type: ExprType, clause: string, pos: SourcePosition): vo
   if (type !== 'BOOLEAN' && type !== 'NULL') {
     throw new SqlError('SQL_TYPE', `${clause} needs a BOOLEAN condition, got ${type}`, pos);
   }
-}
-
-/** A column's declared type; an all-NULL expression is typed JSON (it holds nothing else). */
-export function outputType(type: ExprType): SqlType {
-  return type === 'NULL' ? 'JSON' : type;
-}
-
-/** PostgreSQL-like default names: the column's name, the function's name, else column_N. */
-export function defaultName(expr: Expr, index: number): string {
-  if (expr.kind === 'column') return expr.name;
-  if (expr.kind === 'call') return expr.name;
-  if (expr.kind === 'cast') return defaultName(expr.operand, index);
-  return `column_${index + 1}`;
 }
