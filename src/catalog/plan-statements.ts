@@ -1,4 +1,4 @@
-import { formatDurationMs, SqlError, VaneError } from '../util/index.ts';
+import { formatDurationMs, SqlError } from '../util/index.ts';
 import type { OutputRow, StreamSpec, ViewPlan, WindowSpec } from '../engine/index.ts';
 import { planQuery, planStream, planView, type QueryPlan, type Statement } from '../sql/index.ts';
 import type { CatalogState } from './catalog-state.ts';
@@ -210,4 +210,3 @@ function describeWindow(window: WindowSpec): string | null {
   }
 }
 
-export { VaneError };

@@ -8,7 +8,6 @@ import {
   type ExprType,
   type Operator,
   type PlanExpr,
-  type SqlType,
 } from '../engine/index.ts';
 import { SqlError, type SourcePosition } from '../util/index.ts';
 import type { BinaryOp, CallExpr, ColumnRef, Expr } from './ast.ts';
@@ -250,10 +249,3 @@ export function arity(min: number, max: number): string {
   if (max === Infinity) return `at least ${min} argument${min === 1 ? '' : 's'}`;
   return `${min} to ${max} arguments`;
 }
-
-/** The literal value of a constant argument (a number, string or boolean), or undefined. */
-export function constantValue(expr: PlanExpr): (PlanExpr & { kind: 'const' }) | undefined {
-  return expr.kind === 'const' ? expr : undefined;
-}
-
-export type { SqlType };
