@@ -41,7 +41,7 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['eslint.config.js', '**/*.cjs'],
+    files: ['eslint.config.js', '**/*.cjs', 'bin/**'],
     ...tseslint.configs.disableTypeChecked,
   },
   {

@@ -4,6 +4,8 @@ import {
   type ChangeBatch,
   type OutputRow,
   type RowFilter,
+  type StreamSpec,
+  type ValidatedBatch,
 } from '../engine/index.ts';
 import { parse } from '../sql/index.ts';
 import { systemClock, VaneError } from '../util/index.ts';
@@ -56,10 +58,10 @@ class EmbeddedEngine implements Engine {
     const draft = this.catalog.draft();
     const actions = planStatements(statements, draft, this.clock.now());
     this.catalog = draft;
-    return actions.map((action) => this.apply(action));
+    return actions.map((action) => this.applyAction(action));
   }
 
-  private apply(action: Action): StatementResult {
+  private applyAction(action: Action): StatementResult {
     switch (action.kind) {
       case 'result':
         return action.result;
@@ -110,9 +112,15 @@ class EmbeddedEngine implements Engine {
   }
 
   ingest(stream: string, events: unknown): IngestResult {
-    const runtime = this.streamRuntimes.get(stream);
-    if (runtime === undefined) throw new VaneError('UNKNOWN_STREAM', `unknown stream '${stream}'`);
-    const batch = runtime.validator.validate(events, this.clock.now());
+    return this.apply(stream, this.validate(stream, events));
+  }
+
+  validate(stream: string, events: unknown, arrivalMs = this.clock.now()): ValidatedBatch {
+    return this.requireStream(stream).validator.validate(events, arrivalMs);
+  }
+
+  apply(stream: string, batch: ValidatedBatch): IngestResult {
+    const runtime = this.requireStream(stream);
     for (const view of runtime.views) view.runtime.process(batch.events, batch.timesMs);
     const times = batch.timesMs;
     let maxTimeMs = runtime.maxTimeMs;
@@ -120,6 +128,12 @@ class EmbeddedEngine implements Engine {
     runtime.maxTimeMs = maxTimeMs;
     runtime.events += batch.events.length;
     return { accepted: batch.events.length };
+  }
+
+  private requireStream(name: string): StreamRuntime {
+    const runtime = this.streamRuntimes.get(name);
+    if (runtime === undefined) throw new VaneError('UNKNOWN_STREAM', `unknown stream '${name}'`);
+    return runtime;
   }
 
   advanceTo(nowMs: number): void {
@@ -173,6 +187,10 @@ class EmbeddedEngine implements Engine {
       spec,
       views: this.catalog.viewsOf(spec.name),
     }));
+  }
+
+  streamSpec(name: string): StreamSpec | undefined {
+    return this.catalog.stream(name);
   }
 
   views(): ViewInfo[] {

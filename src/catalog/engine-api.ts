@@ -6,6 +6,7 @@ import type {
   RowFilter,
   StreamSpec,
   ViewPlan,
+  ValidatedBatch,
   ViewStats,
 } from '../engine/index.ts';
 import type { Clock } from '../util/index.ts';
@@ -86,6 +87,14 @@ export interface Engine {
   execute(sql: string): StatementResult[];
   /** Validates a batch (whole or nothing) and applies it to the stream's views. */
   ingest(stream: string, events: unknown): IngestResult;
+  /**
+   * Validates a batch without applying it: the events in engine form and their event times.
+   * `arrivalMs` (default: the clock) is the event time for streams without a timestamp column.
+   * Together with `apply` this lets a caller make a batch durable between the two steps.
+   */
+  validate(stream: string, events: unknown, arrivalMs?: number): ValidatedBatch;
+  /** Applies a batch `validate` returned, to every view of the stream. */
+  apply(stream: string, batch: ValidatedBatch): IngestResult;
   /** Processing time is now `nowMs`: close arrival-time windows, emit views whose interval passed. */
   advanceTo(nowMs: number): void;
   /** Emits every view's pending changes now, whatever the intervals. */
@@ -95,6 +104,8 @@ export interface Engine {
   /** The view's current rows, optionally filtered by column values (`{ symbol: ['A', 'B'] }`). */
   snapshot(view: string, where?: RowFilter): OutputRow[];
   streams(): StreamInfo[];
+  /** One stream's spec, or undefined. */
+  streamSpec(name: string): StreamSpec | undefined;
   views(): ViewInfo[];
   stats(): EngineStats;
 }

@@ -1,3 +1,4 @@
 /** @module catalog: streams and views, the statements that change them, and the embedded engine API. */
 export { createEngine } from './create-engine.ts';
 export type * from './engine-api.ts';
+export type { EventRecord, ValidatedBatch } from '../engine/index.ts';

@@ -209,4 +209,3 @@ function describeWindow(window: WindowSpec): string | null {
       return `SESSION ${formatDurationMs(window.gapMs)}`;
   }
 }
-

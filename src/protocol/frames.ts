@@ -157,11 +157,12 @@ export type ServerFrame =
 /** The WebSocket subprotocol of this contract. */
 export const SUBPROTOCOL = 'vane.v1';
 
-/** Close codes (SPEC §4). */
+/** Close codes (SPEC §4; 1011 extends it: docs/protocol.md). */
 export const CloseCode = {
   normal: 1000,
   goingAway: 1001,
   messageTooBig: 1009,
+  internalError: 1011,
   unauthorized: 4001,
   forbidden: 4003,
   slowConsumer: 4008,

@@ -1,3 +1,19 @@
 /** @module protocol: the wire frames of SPEC §4, their validation and error codes; browser-safe. */
 export type * from './frames.ts';
 export { SUBPROTOCOL, CloseCode } from './frames.ts';
+export { WIRE_ERROR_CODES, isWireErrorCode, createErrorFrame } from './error-codes.ts';
+export type { ErrorCodeInfo, ErrorFrameContext, WireErrorCode } from './error-codes.ts';
+export { parseClientFrame } from './parse-client-frame.ts';
+export type { ParseLimits, ParseResult } from './parse-client-frame.ts';
+export { parseIntervalMs } from './interval.ts';
+export { PROTOCOL_RULES, DEFAULT_LIMITS } from './limits.ts';
+export {
+  encodeFrame,
+  snapshotBody,
+  snapshotFrame,
+  deltaBody,
+  deltaFrame,
+  eventsBody,
+  eventsFrame,
+} from './encode.ts';
+export type { SnapshotBody, DeltaBody, EventsBody } from './encode.ts';

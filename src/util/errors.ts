@@ -16,6 +16,13 @@ export type ErrorCode =
   | 'INVALID_EVENT'
   | 'INVALID_ARGUMENT'
   | 'CORRUPT_STATE'
+  | 'STORAGE_ERROR'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'OVERLOADED'
+  | 'SHUTTING_DOWN'
   | 'INTERNAL';
 
 export interface VaneErrorOptions {

@@ -1,0 +1,202 @@
+import { CloseCode, type ServerFrame } from '../protocol/index.ts';
+import { Backoff, type BackoffOptions } from './backoff.ts';
+import { VaneClientError } from './errors.ts';
+
+/**
+ * The part of the WHATWG WebSocket the SDK uses: the browser's class and `ws`'s class both fit.
+ * Text frames must arrive as strings in `data` (both do so).
+ */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  addEventListener(
+    type: 'close',
+    listener: (event: { code: number; reason: string }) => void,
+  ): void;
+  addEventListener(type: 'error', listener: (event: { message?: unknown }) => void): void;
+}
+
+export type WebSocketConstructor = new (url: string, protocols: string[]) => WebSocketLike;
+
+/**
+ * 'connecting': the first attempt; 'open': requests flow; 'reconnecting': the connection was lost
+ * and a new one is being made (after a backoff delay); 'closed': for good, by `close()`, by an
+ * access refusal or, with `reconnect: false`, by the first loss.
+ */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface ReconnectOptions extends BackoffOptions {
+  /** A connection that stays open this long resets the delay to `initialDelayMs`. */
+  resetAfterMs: number;
+}
+
+export interface ConnectionHandlers {
+  state(state: ConnectionState, error: VaneClientError | undefined): void;
+  /** The socket is open: send what waits. */
+  open(): void;
+  frame(frame: ServerFrame): void;
+  /** The socket closed; a new one follows unless `state('closed')` follows instead. */
+  lost(): void;
+  /** A frame that is not a JSON object with a string `type`. */
+  unreadable(error: VaneClientError): void;
+}
+
+const OPEN = 1;
+/** How `ws` words a refused handshake in its error event. */
+const HANDSHAKE_REFUSED = /Unexpected server response: (401|403)\b/;
+
+/**
+ * One logical connection to a Vane server made of successive sockets. Reconnects after every loss
+ * (network error, 1001 shutdown, 4008 slow consumer, 4009 rate limited, …) with exponential
+ * backoff and jitter; stops on 4001/4003 or an HTTP 401/403 handshake, because the same
+ * credentials would be refused again. Events of a replaced socket are ignored.
+ */
+export class Connection {
+  private socket: WebSocketLike | undefined;
+  private current: ConnectionState = 'connecting';
+  private readonly backoff: Backoff | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private stableTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly protocols: () => string[],
+    private readonly WebSocket: WebSocketConstructor,
+    private readonly reconnect: ReconnectOptions | false,
+    private readonly handlers: ConnectionHandlers,
+  ) {
+    this.backoff = reconnect === false ? undefined : new Backoff(reconnect);
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  get isOpen(): boolean {
+    return this.current === 'open' && this.socket?.readyState === OPEN;
+  }
+
+  start(): void {
+    this.setState('connecting', undefined);
+    this.dial();
+  }
+
+  /** Writes one text frame; false when no socket is open (the caller keeps the frame queued). */
+  send(text: string): boolean {
+    if (!this.isOpen || this.socket === undefined) return false;
+    this.socket.send(text);
+    return true;
+  }
+
+  /** Closes for good with 1000; `error` tells the handlers why (absent for a plain close). */
+  close(error?: VaneClientError): void {
+    if (this.current === 'closed') return;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.stableTimer);
+    const socket = this.socket;
+    this.socket = undefined;
+    this.setState('closed', error);
+    socket?.close(CloseCode.normal);
+  }
+
+  private dial(): void {
+    let socket: WebSocketLike;
+    try {
+      socket = new this.WebSocket(this.url, this.protocols());
+    } catch (cause) {
+      // A malformed URL throws at once in browsers and in ws; retrying would not help.
+      this.close(new VaneClientError('PROTOCOL_ERROR', `cannot open ${this.url}`, { cause }));
+      return;
+    }
+    this.socket = socket;
+    let refusal: VaneClientError | undefined;
+    socket.addEventListener('open', () => {
+      if (this.socket !== socket) return;
+      this.setState('open', undefined);
+      // Reset only once the connection proved stable: a server that accepts and closes at once
+      // (4008, 4009) must not be redialled at the initial delay forever.
+      this.stableTimer =
+        this.reconnect === false
+          ? undefined
+          : setTimeout(() => this.backoff?.reset(), this.reconnect.resetAfterMs);
+      this.handlers.open();
+    });
+    socket.addEventListener('message', (event) => {
+      if (this.socket !== socket) return;
+      this.receive(event.data);
+    });
+    socket.addEventListener('error', (event) => {
+      // `ws` reports a refused handshake only here; browsers cannot tell it from a network error.
+      const message = typeof event.message === 'string' ? event.message : '';
+      const status = HANDSHAKE_REFUSED.exec(message)?.[1];
+      if (status !== undefined) refusal = refusalError(status === '401' ? 4001 : 4003, '');
+    });
+    socket.addEventListener('close', (event) => {
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      clearTimeout(this.stableTimer);
+      const error = refusal ?? refusalError(event.code, event.reason);
+      this.handlers.lost();
+      if (error !== undefined) {
+        this.close(error);
+        return;
+      }
+      const cause = new VaneClientError('CONNECTION_LOST', closeMessage(event.code, event.reason), {
+        temporary: true,
+      });
+      if (this.backoff === undefined) {
+        this.close(cause);
+      } else {
+        this.setState('reconnecting', cause);
+        this.retryTimer = setTimeout(() => this.dial(), this.backoff.next());
+      }
+    });
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== 'string') {
+      this.handlers.unreadable(new VaneClientError('PROTOCOL_ERROR', 'binary frame ignored'));
+      return;
+    }
+    let frame: unknown;
+    try {
+      frame = JSON.parse(data);
+    } catch (cause) {
+      this.handlers.unreadable(
+        new VaneClientError('PROTOCOL_ERROR', 'frame is not JSON', { cause }),
+      );
+      return;
+    }
+    if (
+      typeof frame !== 'object' ||
+      frame === null ||
+      typeof (frame as { type?: unknown }).type !== 'string'
+    ) {
+      this.handlers.unreadable(new VaneClientError('PROTOCOL_ERROR', 'frame without a type'));
+      return;
+    }
+    this.handlers.frame(frame as ServerFrame);
+  }
+
+  private setState(state: ConnectionState, error: VaneClientError | undefined): void {
+    this.current = state;
+    this.handlers.state(state, error);
+  }
+}
+
+function refusalError(code: number, reason: string): VaneClientError | undefined {
+  if (code === CloseCode.unauthorized) {
+    return new VaneClientError('UNAUTHORIZED', reason || 'the server refused the token');
+  }
+  if (code === CloseCode.forbidden) {
+    return new VaneClientError('FORBIDDEN', reason || 'the server refused access');
+  }
+  return undefined;
+}
+
+function closeMessage(code: number, reason: string): string {
+  return `connection closed (${code}${reason === '' ? '' : `: ${reason}`})`;
+}

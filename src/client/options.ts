@@ -1,0 +1,47 @@
+import type { ConnectionState, ReconnectOptions, WebSocketConstructor } from './connection.ts';
+import type { VaneClientError } from './errors.ts';
+import type { OrderBy } from './keyed-rows.ts';
+
+export interface ConnectOptions {
+  /**
+   * A JWT (SPEC §6), sent as the `token.<jwt>` subprotocol beside `vane.v1` because browsers cannot
+   * set headers on a WebSocket. A function is called before every connection attempt, so a
+   * refreshed token is used after a reconnect.
+   */
+  token?: string | (() => string);
+  /**
+   * The WebSocket class; defaults to `globalThis.WebSocket`. Node 20 has none: pass the `ws`
+   * package's class (`import WebSocket from 'ws'`).
+   */
+  WebSocket?: WebSocketConstructor;
+  /** Backoff between reconnects (defaults 250 ms, ×2, capped at 10 s, jitter 0.5); false: none. */
+  reconnect?: Partial<ReconnectOptions> | false;
+  /** How long a sent request waits for its answer (default 10 s); time offline does not count. */
+  requestTimeoutMs?: number;
+  /** How often a publish refused with a temporary error (OVERLOADED, …) is sent again (default 5). */
+  maxPublishRetries?: number;
+  /** Every state change; `error` says why the connection was lost or closed for good. */
+  onStateChange?(state: ConnectionState, error: VaneClientError | undefined): void;
+  /**
+   * Errors that belong to no request or subscription: an unreadable frame, an error frame with no
+   * known id, and the error that closed the client for good (4001, 4003).
+   */
+  onError?(error: VaneClientError): void;
+}
+
+/** Per key column: one accepted value or a list of them (SPEC §4 `where`). */
+export type Where<Row> = { [C in keyof Row]?: Row[C] | readonly Row[C][] };
+
+export interface SubscribeOptions<Row> {
+  /** Only rows whose key columns match. */
+  where?: Where<Row>;
+  /** Top-N: the first `limit` rows in this order, kept so by the server. */
+  orderBy?: OrderBy<Row>;
+  limit?: number;
+  /** At most one delta per interval (`'250ms'`, `'1s'`), holding the latest value of each row. */
+  interval?: string;
+}
+
+export interface StreamSubscribeOptions<Event> {
+  where?: Where<Event>;
+}

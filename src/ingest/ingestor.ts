@@ -1,0 +1,197 @@
+import type { Engine } from '../catalog/index.ts';
+import type { EventRecord, ValidatedBatch } from '../catalog/index.ts';
+import type { EventLog } from '../log/index.ts';
+import { VaneError } from '../util/index.ts';
+import { DedupIndex } from './dedup-index.ts';
+
+export interface IngestorOptions {
+  /** Processing time. */
+  now: () => number;
+  /** De-duplication horizon of a stream (SPEC §3: at least window size + lateness, ≥ 10 min). */
+  dedupHorizonMs: (stream: string) => number;
+  /** Events accepted but not yet durable, across all producers; past it publishes are refused. @default 200_000 */
+  maxPendingEvents?: number;
+  /** Events in one batch. @default 10_000 */
+  maxBatchEvents?: number;
+  /** Called after a batch is durable and applied, in log order (raw stream subscribers, metrics). */
+  onApplied?: (stream: string, events: readonly EventRecord[], latencyMs: number) => void;
+  /** Called for every batch answered, with how many events were duplicates. */
+  onDuplicates?: (stream: string, duplicates: number) => void;
+}
+
+export interface PublishResult {
+  accepted: number;
+  duplicates: number;
+}
+
+/**
+ * The durable path of an event batch (DESIGN: validate → de-duplicate → append → ack):
+ * validated against the stream's schema (whole batch or nothing), de-duplicated by the stream's
+ * id column, appended to the log, and applied to the engine only once durable, in log order.
+ *
+ * Contract: the returned promise resolves only after every accepted event of the batch is durable
+ * and applied; a duplicate is acknowledged only once the batch that first carried it is durable.
+ * It rejects with a VaneError: INVALID_EVENT / INVALID_ARGUMENT / UNKNOWN_STREAM for bad input,
+ * PAYLOAD_TOO_LARGE past maxBatchEvents, OVERLOADED (temporary) past maxPendingEvents.
+ */
+export class Ingestor {
+  private readonly dedup: DedupIndex;
+  private readonly maxPendingEvents: number;
+  private readonly maxBatchEvents: number;
+  private pendingEvents = 0;
+  /** Durable batches waiting for an earlier offset to be applied first. */
+  private readonly ready = new Map<number, (() => void) | null>();
+  private nextToApply = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly log: EventLog,
+    private readonly options: IngestorOptions,
+  ) {
+    this.dedup = new DedupIndex(options.dedupHorizonMs);
+    this.maxPendingEvents = options.maxPendingEvents ?? 200_000;
+    this.maxBatchEvents = options.maxBatchEvents ?? 10_000;
+    this.nextToApply = log.lastOffset + 1;
+  }
+
+  /**
+   * Re-learns the ids of logged batches still within their stream's horizon, so a producer that
+   * resends after a restart is not counted twice. Reads the whole log (until retention bounds it).
+   */
+  rememberLogged(): number {
+    const stored = Promise.resolve(true);
+    const now = this.options.now();
+    let remembered = 0;
+    for (const entry of this.log.read(this.log.firstOffset)) {
+      const idColumn = this.engine.streamSpec(entry.stream)?.idColumn ?? null;
+      if (idColumn === null || entry.arrivalMs + this.options.dedupHorizonMs(entry.stream) <= now) {
+        continue;
+      }
+      for (const event of entry.events) {
+        const id = event[idColumn];
+        if (id === undefined || id === null) continue;
+        if (this.dedup.claim(entry.stream, id, entry.arrivalMs, stored) === null) remembered++;
+      }
+    }
+    return remembered;
+  }
+
+  get pending(): number {
+    return this.pendingEvents;
+  }
+
+  get dedupEntries(): number {
+    return this.dedup.size;
+  }
+
+  async publish(stream: string, events: unknown): Promise<PublishResult> {
+    const receivedAt = this.options.now();
+    if (Array.isArray(events) && events.length > this.maxBatchEvents) {
+      throw new VaneError(
+        'PAYLOAD_TOO_LARGE',
+        `a batch holds at most ${this.maxBatchEvents} events, got ${events.length}`,
+      );
+    }
+    if (this.pendingEvents >= this.maxPendingEvents) {
+      throw new VaneError('OVERLOADED', 'too many events are waiting to be stored; retry shortly', {
+        temporary: true,
+      });
+    }
+    const batch = this.engine.validate(stream, events, receivedAt);
+    const idColumn = this.engine.streamSpec(stream)?.idColumn ?? null;
+    let settle!: (durable: boolean) => void;
+    const durable = new Promise<boolean>((resolve) => (settle = resolve));
+    const { fresh, claimedIds, earlier } =
+      idColumn === null
+        ? { fresh: batch, claimedIds: [], earlier: [] }
+        : this.claimIds(stream, idColumn, batch, receivedAt, durable);
+    const duplicates = batch.events.length - fresh.events.length;
+    if (fresh.events.length > 0) {
+      this.pendingEvents += fresh.events.length;
+      try {
+        const offset = await this.log.append(stream, fresh.events, receivedAt);
+        await this.applyInOrder(offset, () => this.engine.apply(stream, fresh));
+        settle(true);
+      } catch (error) {
+        settle(false);
+        this.dedup.release(stream, claimedIds, durable);
+        throw error instanceof VaneError
+          ? error
+          : new VaneError('INTERNAL', 'the event log failed to store the batch', { cause: error });
+      } finally {
+        this.pendingEvents -= fresh.events.length;
+      }
+      this.options.onApplied?.(stream, fresh.events, this.options.now() - receivedAt);
+    } else {
+      settle(true);
+    }
+    // Duplicates are acknowledged only once the batch that first carried them is durable.
+    if (!(await Promise.all(earlier)).every(Boolean)) {
+      throw new VaneError('OVERLOADED', 'an earlier copy of these events failed to store; retry', {
+        temporary: true,
+      });
+    }
+    if (duplicates > 0) this.options.onDuplicates?.(stream, duplicates);
+    return { accepted: fresh.events.length, duplicates };
+  }
+
+  private claimIds(
+    stream: string,
+    idColumn: string,
+    batch: ValidatedBatch,
+    nowMs: number,
+    durable: Promise<boolean>,
+  ): { fresh: ValidatedBatch; claimedIds: unknown[]; earlier: Promise<boolean>[] } {
+    const events: EventRecord[] = [];
+    const times: number[] = [];
+    const claimedIds: unknown[] = [];
+    const earlier = new Set<Promise<boolean>>();
+    for (let i = 0; i < batch.events.length; i++) {
+      const event = batch.events[i]!;
+      const id = event[idColumn];
+      if (id !== undefined && id !== null) {
+        const existing = this.dedup.claim(stream, id, nowMs, durable);
+        if (existing !== null) {
+          if (existing.durable !== durable) earlier.add(existing.durable);
+          continue;
+        }
+        claimedIds.push(id);
+      }
+      events.push(event);
+      times.push(batch.timesMs[i]!);
+    }
+    if (events.length === batch.events.length) return { fresh: batch, claimedIds, earlier: [] };
+    return {
+      fresh: { events, timesMs: Float64Array.from(times) },
+      claimedIds,
+      earlier: [...earlier],
+    };
+  }
+
+  /**
+   * Runs `apply` for `offset` after every earlier offset was applied, so the engine sees batches
+   * in log order whatever order their appends settle in.
+   */
+  private applyInOrder(offset: number, apply: () => void): Promise<void> {
+    if (this.nextToApply === 0 || offset < this.nextToApply) this.nextToApply = offset;
+    return new Promise<void>((resolve, reject) => {
+      this.ready.set(offset, () => {
+        try {
+          apply();
+          resolve();
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
+      for (
+        let run = this.ready.get(this.nextToApply);
+        run;
+        run = this.ready.get(this.nextToApply)
+      ) {
+        this.ready.delete(this.nextToApply);
+        this.nextToApply++;
+        run();
+      }
+    });
+  }
+}

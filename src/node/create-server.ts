@@ -1,0 +1,155 @@
+import { createTokenVerifier, DEV_PRINCIPAL, type Principal } from '../auth/index.ts';
+import type { WindowSpec } from '../engine/index.ts';
+import { createTransport, type ServerApp, type Transport } from '../transport/index.ts';
+import { formatDurationMs, systemClock, VaneError, type Clock } from '../util/index.ts';
+import { isLoopback, type VaneConfig } from './config.ts';
+import { DASHBOARD_PLACEHOLDER } from './dashboard-placeholder.ts';
+import { VaneNode } from './vane-node.ts';
+
+export interface VaneServer {
+  readonly node: VaneNode;
+  readonly url: string;
+  readonly port: number;
+  /** Graceful: stop accepting, close subscribers with 1001, finish pending acks, close the log. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a Vane server: a node (engine, log, hub) behind HTTP and WebSocket on one port.
+ *
+ * Refuses to start without auth on a non-loopback address (SPEC §6): dev mode and auth-less
+ * serving are for 127.0.0.1 / ::1 only.
+ */
+export async function startServer(
+  config: VaneConfig,
+  clock: Clock = systemClock,
+): Promise<VaneServer> {
+  const authConfigured =
+    config.auth.hs256Secret !== undefined || config.auth.publicKeyPem !== undefined;
+  if (!authConfigured && !isLoopback(config.host)) {
+    throw new VaneError(
+      'INVALID_OPTION',
+      `refusing to listen on ${config.host} without auth: configure a token secret or public key, or bind to 127.0.0.1`,
+    );
+  }
+  if (config.dev && !isLoopback(config.host)) {
+    throw new VaneError('INVALID_OPTION', 'dev mode binds to loopback only (127.0.0.1 or ::1)');
+  }
+  const node = await VaneNode.open(config, clock);
+  const authenticate = authenticator(config, authConfigured);
+  const transport: Transport = createTransport(serverApp(node), {
+    host: config.host,
+    port: config.port,
+    allowedOrigins: config.allowedOrigins,
+    maxPayloadBytes: config.limits.maxPayloadBytes,
+    connectionsPerIp: config.limits.connectionsPerIp,
+    heartbeatMs: config.heartbeatMs,
+    messagesPerSecond: config.limits.messagesPerSecond,
+    bytesPerSecond: config.limits.bytesPerSecond,
+    maxBatchEvents: config.limits.maxBatchEvents,
+    authenticate,
+    dashboardHtml: DASHBOARD_PLACEHOLDER,
+    now: () => clock.now(),
+    logger: node.logger,
+  });
+  let address: { host: string; port: number };
+  try {
+    address = await transport.listen();
+  } catch (error) {
+    await node.close();
+    throw error;
+  }
+  const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+  const url = `http://${host}:${address.port}`;
+  if (!authConfigured) {
+    node.logger.warn(
+      { url },
+      'auth is off: anyone who can reach this address may publish, subscribe and change the catalog (dev mode, loopback only)',
+    );
+  }
+  node.logger.info({ url, dataDir: config.dataDir }, 'vane serving');
+  let stopping: Promise<void> | null = null;
+  return {
+    node,
+    url,
+    port: address.port,
+    stop() {
+      stopping ??= (async () => {
+        await transport.close();
+        await node.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+function authenticator(
+  config: VaneConfig,
+  authConfigured: boolean,
+): (token: string | null) => Promise<Principal> {
+  if (!authConfigured) return () => Promise.resolve(DEV_PRINCIPAL);
+  const verifier = createTokenVerifier({
+    hs256Secret: config.auth.hs256Secret,
+    publicKeyPem: config.auth.publicKeyPem,
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+  });
+  return async (token) => {
+    if (token === null)
+      throw new VaneError(
+        'UNAUTHORIZED',
+        'a token is required (Authorization: Bearer, ?token= or the token.<jwt> subprotocol)',
+      );
+    return verifier.verify(token);
+  };
+}
+
+/** The node as the transport sees it. */
+function serverApp(node: VaneNode): ServerApp {
+  return {
+    hub: node.hub,
+    metrics: node.metrics,
+    publish: (stream, events) => node.publish(stream, events),
+    executeSql: (sql, access) => node.executeSql(sql, access),
+    catalog: () => {
+      const { streams, views } = node.catalog();
+      return {
+        streams: streams.map((stream) => ({
+          name: stream.name,
+          sql: stream.sql,
+          columns: stream.spec.columns,
+          timestamp: stream.spec.timestampColumn,
+          id: stream.spec.idColumn,
+          latenessMs: stream.spec.latenessMs,
+          retentionMs: stream.spec.retentionMs,
+          views: stream.views,
+        })),
+        views: views.map((view) => ({
+          name: view.name,
+          stream: view.stream,
+          sql: view.sql,
+          columns: view.columns,
+          key: view.key,
+          window: describeWindow(view.plan.window),
+          emit: view.plan.emit,
+          emitIntervalMs: view.plan.emitIntervalMs,
+        })),
+      };
+    },
+    viewRows: (view, where) => node.viewRows(view, where),
+    readiness: () => node.readiness(),
+  };
+}
+
+function describeWindow(window: WindowSpec): string {
+  switch (window.kind) {
+    case 'tumble':
+      return `TUMBLE ${formatDurationMs(window.sizeMs)}`;
+    case 'hop':
+      return `HOP ${formatDurationMs(window.slideMs)} / ${formatDurationMs(window.sizeMs)}`;
+    case 'session':
+      return `SESSION ${formatDurationMs(window.gapMs)}`;
+    case 'none':
+      return 'none';
+  }
+}

@@ -1,0 +1,275 @@
+import { createEngine, type Engine, type StatementResult } from '../catalog/index.ts';
+import type { ChangeBatch } from '../engine/index.ts';
+import { Hub, type HubSource } from '../hub/index.ts';
+import { Ingestor, type PublishResult } from '../ingest/index.ts';
+import {
+  MemoryEventLog,
+  MemoryMetadataStore,
+  openLmdbStorage,
+  type EventLog,
+  type MetadataStore,
+} from '../log/index.ts';
+import { createLogger, createMetrics, type Logger, type Metrics } from '../observability/index.ts';
+import { parse } from '../sql/index.ts';
+import { systemClock, VaneError, type Clock } from '../util/index.ts';
+import { ChangelogRegistry } from '../views/index.ts';
+import { CatalogJournal, QUERY_VIEW_PREFIX } from './catalog-journal.ts';
+import type { VaneConfig } from './config.ts';
+import { QueryViews } from './query-views.ts';
+
+/** The minimum de-duplication horizon (SPEC §3). */
+const MIN_DEDUP_HORIZON_MS = 600_000;
+
+/**
+ * One Vane node: the engine, its durable log and catalog, the view changelogs, the hub and the
+ * ingest path, wired together and driven by a timer. The transport sits on top of it.
+ *
+ * Time: every `tickMs` the engine advances to the clock (views emit, arrival-time windows close)
+ * and the hub flushes throttled subscriptions.
+ */
+export class VaneNode {
+  readonly engine: Engine;
+  readonly hub: Hub;
+  readonly ingestor: Ingestor;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  private readonly changelogs: ChangelogRegistry;
+  private readonly journal: CatalogJournal;
+  private readonly queries: QueryViews;
+  /** Views whose changes reach the changelog and hub, with the function that detaches them. */
+  private readonly attached = new Map<string, () => void>();
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  private constructor(
+    readonly config: VaneConfig,
+    private readonly clock: Clock,
+    private readonly log: EventLog,
+    private readonly metadata: MetadataStore,
+    private readonly closeStorage: () => Promise<void>,
+    logger: Logger,
+  ) {
+    this.logger = logger;
+    this.metrics = createMetrics();
+    this.engine = createEngine({
+      clock,
+      onLateEvent: (view) => this.metrics.lateEvents.inc({ view }),
+    });
+    this.changelogs = new ChangelogRegistry({ now: () => clock.now() });
+    this.journal = new CatalogJournal(metadata);
+    this.queries = new QueryViews(this.engine, () => this.syncViews());
+    this.hub = new Hub(this.hubSource(), {
+      maxQueuedBytes: config.limits.maxQueuedBytes,
+      now: () => clock.now(),
+      onSlowConsumerClose: () => this.metrics.slowConsumerCloses.inc(),
+      onInternalError: (error: unknown) => this.logger.error({ err: error }, 'hub internal error'),
+    });
+    this.ingestor = new Ingestor(this.engine, log, {
+      now: () => clock.now(),
+      dedupHorizonMs: (stream) => this.dedupHorizonMs(stream),
+      maxBatchEvents: config.limits.maxBatchEvents,
+      onApplied: (stream, events, latencyMs) => {
+        this.metrics.eventsIn.inc({ stream }, events.length);
+        this.metrics.ackLatency.observe(latencyMs / 1000);
+        this.hub.publishEvents(stream, events as Record<string, unknown>[]);
+      },
+      onDuplicates: (stream, duplicates) => this.metrics.duplicates.inc({ stream }, duplicates),
+    });
+  }
+
+  /** Opens storage, restores the catalog, runs the init SQL and starts the clock. */
+  static async open(config: VaneConfig, clock: Clock = systemClock): Promise<VaneNode> {
+    const logger = createLogger({ level: config.logLevel });
+    const storage =
+      config.dataDir === null
+        ? {
+            log: new MemoryEventLog(),
+            metadata: new MemoryMetadataStore(),
+            close: async () => {},
+          }
+        : await openLmdbStorage(config.dataDir);
+    const node = new VaneNode(config, clock, storage.log, storage.metadata, storage.close, logger);
+    const restored = node.journal.restore(node.engine);
+    if (config.initSql !== null) await node.runInit(config.initSql);
+    const rememberedIds = node.ingestor.rememberLogged();
+    node.syncViews();
+    node.timer = setInterval(() => node.tick(), config.tickMs);
+    logger.info(
+      { restored, rememberedIds, dataDir: config.dataDir, lastOffset: storage.log.lastOffset },
+      'vane node ready',
+    );
+    return node;
+  }
+
+  /** Publishes a batch: resolves once it is durable and applied (see Ingestor). */
+  publish(stream: string, events: unknown): Promise<PublishResult> {
+    if (this.closed) {
+      return Promise.reject(
+        new VaneError('SHUTTING_DOWN', 'the server is shutting down', { temporary: true }),
+      );
+    }
+    return this.ingestor.publish(stream, events);
+  }
+
+  /**
+   * Runs SQL. Statements that change the catalog need `admin`; they are durable when this
+   * resolves.
+   */
+  async executeSql(sql: string, access: { admin: boolean }): Promise<StatementResult[]> {
+    const statements = parse(sql);
+    const changesCatalog = statements.some(
+      (statement) =>
+        statement.kind === 'create_stream' ||
+        statement.kind === 'create_view' ||
+        statement.kind === 'drop',
+    );
+    if (changesCatalog && !access.admin) {
+      throw new VaneError(
+        'FORBIDDEN',
+        'creating or dropping streams and views needs the admin permission',
+      );
+    }
+    for (const statement of statements) {
+      if (
+        'name' in statement &&
+        statement.name.startsWith(QUERY_VIEW_PREFIX) &&
+        statement.kind !== 'describe'
+      ) {
+        throw new VaneError(
+          'INVALID_ARGUMENT',
+          `names starting with ${QUERY_VIEW_PREFIX} are reserved`,
+        );
+      }
+    }
+    const results = this.engine.execute(sql);
+    if (changesCatalog) {
+      this.syncViews();
+      await this.journal.save(this.engine);
+    }
+    return results;
+  }
+
+  /** Streams and views users made (hidden query views left out). */
+  catalog(): { streams: ReturnType<Engine['streams']>; views: ReturnType<Engine['views']> } {
+    return {
+      streams: this.engine.streams(),
+      views: this.engine.views().filter((view) => !view.name.startsWith(QUERY_VIEW_PREFIX)),
+    };
+  }
+
+  /** A view's current rows with the changelog position they reflect. */
+  viewRows(view: string, where?: Record<string, unknown>) {
+    return this.hubSource().snapshot(view, where);
+  }
+
+  readiness(): { ready: boolean; checks: Record<string, boolean> } {
+    const checks = { log: !this.closed, catalog: true, clock: this.timer !== null };
+    return { ready: Object.values(checks).every(Boolean), checks };
+  }
+
+  /** Stops the clock, waits for pending acks, closes storage. The transport closes first. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    for (let waited = 0; this.ingestor.pending > 0 && waited < 10_000; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    this.engine.flush();
+    await this.closeStorage();
+    this.logger.info('vane node closed');
+  }
+
+  private tick(): void {
+    const now = this.clock.now();
+    try {
+      this.engine.advanceTo(now);
+    } catch (error) {
+      this.logger.error({ err: error }, 'a view change handler failed');
+    }
+    this.hub.tick(now);
+  }
+
+  private async runInit(sql: string): Promise<void> {
+    for (const statement of parse(sql)) {
+      try {
+        await this.executeSql(statement.text, { admin: true });
+      } catch (error) {
+        if (error instanceof VaneError && error.code === 'ALREADY_EXISTS') continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Attaches changelogs to new views and detaches dropped ones. */
+  private syncViews(): void {
+    const current = new Set(this.engine.views().map((view) => view.name));
+    for (const [name, detach] of this.attached) {
+      if (current.has(name)) continue;
+      detach();
+      this.attached.delete(name);
+      this.changelogs.drop(name);
+      this.hub.dropView(name);
+    }
+    for (const name of current) {
+      if (this.attached.has(name)) continue;
+      // Each start is a new epoch: views start empty until checkpoints exist (issue #4).
+      const changelog = this.changelogs.get(name);
+      const detach = this.engine.onChanges(name, (batch: ChangeBatch) => {
+        const offset = changelog.append(batch);
+        this.metrics.changesOut.inc({ view: name }, batch.upserts.length + batch.deletes.length);
+        this.hub.publishChanges(name, changelog.position.epoch, offset, batch);
+      });
+      this.attached.set(name, detach);
+    }
+  }
+
+  private dedupHorizonMs(stream: string): number {
+    const spec = this.engine.streamSpec(stream);
+    let horizon = MIN_DEDUP_HORIZON_MS;
+    for (const view of this.engine.views()) {
+      if (view.stream !== stream) continue;
+      const window = view.plan.window;
+      const size =
+        window.kind === 'tumble' || window.kind === 'hop'
+          ? window.sizeMs
+          : window.kind === 'session'
+            ? window.gapMs
+            : 0;
+      horizon = Math.max(horizon, size + (spec?.latenessMs ?? 0));
+    }
+    return horizon;
+  }
+
+  private hubSource(): HubSource {
+    const engine = this.engine;
+    const changelogs = this.changelogs;
+    return {
+      view: (name) => {
+        const view = engine.views().find((candidate) => candidate.name === name);
+        return view === undefined ? undefined : { key: view.key, columns: view.columns };
+      },
+      stream: (name) => {
+        const spec = engine.streamSpec(name);
+        return spec === undefined ? undefined : { columns: spec.columns };
+      },
+      snapshot: (view, where) => {
+        const rows = engine.snapshot(view, where);
+        const position = changelogs.get(view).position;
+        return { rows, epoch: position.epoch, offset: position.offset };
+      },
+      since: (view, epoch, offset) => changelogs.find(view)?.since(epoch, offset) ?? null,
+      openQuery: (sql) => this.queries.open(sql),
+      closeQuery: (view) => this.queries.close(view),
+    };
+  }
+
+  get metadataStore(): MetadataStore {
+    return this.metadata;
+  }
+
+  get eventLog(): EventLog {
+    return this.log;
+  }
+}

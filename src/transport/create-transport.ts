@@ -1,0 +1,74 @@
+import type { AddressInfo } from 'node:net';
+import { createOriginCheck, type Principal } from '../auth/index.ts';
+import type { Logger } from '../observability/index.ts';
+import { createHttpApi } from './http-api.ts';
+import type { ServerApp } from './server-app.ts';
+import { WsGateway } from './ws-gateway.ts';
+
+export interface TransportOptions {
+  host: string;
+  port: number;
+  allowedOrigins: string[];
+  maxPayloadBytes: number;
+  connectionsPerIp: number;
+  heartbeatMs: number;
+  messagesPerSecond: number;
+  bytesPerSecond: number;
+  maxBatchEvents: number;
+  /** Turns a token (or its absence) into a principal, or rejects with UNAUTHORIZED. */
+  authenticate: (token: string | null) => Promise<Principal>;
+  dashboardHtml: string;
+  now: () => number;
+  logger: Logger;
+}
+
+export interface Transport {
+  listen(): Promise<{ host: string; port: number }>;
+  /** Stops accepting, closes WebSockets with 1001, then stops the HTTP server. */
+  close(): Promise<void>;
+  readonly connections: number;
+}
+
+/** HTTP and WebSocket on one port: fastify serves the API, `ws` takes upgrades to /v1/ws. */
+export function createTransport(app: ServerApp, options: TransportOptions): Transport {
+  const originAllowed = createOriginCheck(options.allowedOrigins);
+  const http = createHttpApi(app, {
+    maxPayloadBytes: options.maxPayloadBytes,
+    originAllowed,
+    authenticate: options.authenticate,
+    dashboardHtml: options.dashboardHtml,
+  });
+  const gateway = new WsGateway(app, {
+    maxPayloadBytes: options.maxPayloadBytes,
+    connectionsPerIp: options.connectionsPerIp,
+    heartbeatMs: options.heartbeatMs,
+    limits: {
+      messagesPerSecond: options.messagesPerSecond,
+      bytesPerSecond: options.bytesPerSecond,
+      maxBatchEvents: options.maxBatchEvents,
+    },
+    originAllowed,
+    authenticate: options.authenticate,
+    now: options.now,
+    logger: options.logger,
+  });
+  const server = http.server;
+  // Sockets that never finish a request (or an upgrade) are closed: no idle unauthenticated peers.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+  return {
+    async listen() {
+      await http.listen({ port: options.port, host: options.host });
+      const address = server.address() as AddressInfo;
+      return { host: address.address, port: address.port };
+    },
+    async close() {
+      await gateway.close();
+      await http.close();
+    },
+    get connections() {
+      return gateway.connectionCount;
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  createConnectionLimiter,
+  extractToken,
+  type ConnectionLimiter,
+  type OriginCheck,
+  type Principal,
+} from '../auth/index.ts';
+import { CloseCode, SUBPROTOCOL } from '../protocol/index.ts';
+import type { Logger } from '../observability/index.ts';
+import { errorBody } from './error-status.ts';
+import type { ServerApp } from './server-app.ts';
+import { WsSession, type SessionLimits } from './ws-session.ts';
+
+export interface GatewayOptions {
+  maxPayloadBytes: number;
+  connectionsPerIp: number;
+  heartbeatMs: number;
+  limits: SessionLimits;
+  originAllowed: OriginCheck;
+  /** Verifies a token into a principal; rejects with an UNAUTHORIZED VaneError. */
+  authenticate: (token: string | null) => Promise<Principal>;
+  now: () => number;
+  logger: Logger;
+}
+
+/**
+ * The WebSocket edge at `GET /v1/ws` (SPEC §4, §6): origin check (403), per-IP connection cap
+ * (429), token check (401), all answered as plain HTTP before the upgrade, so no unauthenticated
+ * socket ever opens. Then one WsSession per socket, a heartbeat that drops peers missing a pong,
+ * and a close with 1001 for everyone on shutdown.
+ */
+export class WsGateway {
+  private readonly server: WebSocketServer;
+  private readonly connectionLimiter: ConnectionLimiter;
+  private readonly sessions = new Map<WebSocket, WsSession>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(
+    private readonly app: ServerApp,
+    private readonly options: GatewayOptions,
+  ) {
+    this.server = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxPayloadBytes,
+      perMessageDeflate: false,
+      handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    });
+    this.connectionLimiter = createConnectionLimiter({ maxPerIp: options.connectionsPerIp });
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  get connectionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Handles an HTTP upgrade request; anything but /v1/ws is refused. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== '/v1/ws' || this.closing) {
+      refuse(socket, this.closing ? 503 : 404, this.closing ? 'shutting down' : 'not found');
+      return;
+    }
+    if (!this.options.originAllowed(request.headers.origin)) {
+      refuse(socket, 403, 'origin not allowed');
+      return;
+    }
+    const ip = request.socket.remoteAddress ?? 'unknown';
+    if (!this.connectionLimiter.tryAcquire(ip)) {
+      refuse(socket, 429, 'too many connections from this address');
+      return;
+    }
+    const { token } = extractToken({
+      authorization: request.headers.authorization,
+      url: request.url,
+      secWebSocketProtocol: request.headers['sec-websocket-protocol'],
+    });
+    this.options.authenticate(token).then(
+      (principal) => {
+        this.server.handleUpgrade(request, socket, head, (ws) => this.open(ws, principal, ip));
+      },
+      (error: unknown) => {
+        this.connectionLimiter.release(ip);
+        refuse(socket, 401, errorBody(error).message);
+      },
+    );
+  }
+
+  private open(socket: WebSocket, principal: Principal, ip: string): void {
+    const session = new WsSession(
+      socket,
+      this.app,
+      principal,
+      this.options.limits,
+      this.options.now,
+    );
+    this.sessions.set(socket, session);
+    this.app.metrics.connections.inc();
+    const expiry =
+      principal.expiresAtMs === null
+        ? null
+        : setTimeout(
+            () => socket.close(CloseCode.unauthorized, 'token expired'),
+            Math.max(0, principal.expiresAtMs - this.options.now()),
+          );
+    socket.on('close', () => {
+      if (expiry !== null) clearTimeout(expiry);
+      this.sessions.delete(socket);
+      this.connectionLimiter.release(ip);
+      this.app.metrics.connections.dec();
+      session.closed();
+    });
+    socket.on('error', (error) =>
+      this.options.logger.debug({ err: error.message }, 'websocket error'),
+    );
+  }
+
+  private beat(): void {
+    for (const [socket, session] of this.sessions) {
+      if (!session.alive) {
+        socket.terminate();
+        continue;
+      }
+      session.alive = false;
+      socket.ping();
+    }
+  }
+
+  /** Refuses new connections and closes the open ones with 1001. */
+  close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.heartbeat);
+    const closed = [...this.sessions.keys()].map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          socket.once('close', () => resolve());
+          socket.close(CloseCode.goingAway, 'server shutting down');
+          setTimeout(() => {
+            socket.terminate();
+            resolve();
+          }, 2000).unref();
+        }),
+    );
+    return Promise.all(closed).then(
+      () => new Promise<void>((resolve) => this.server.close(() => resolve())),
+    );
+  }
+}
+
+function refuse(socket: Duplex, status: number, message: string): void {
+  const body = JSON.stringify({ error: { message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};

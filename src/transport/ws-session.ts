@@ -1,0 +1,187 @@
+import type { RawData, WebSocket } from 'ws';
+import {
+  canAdmin,
+  canPublish,
+  canSubscribe,
+  createTokenBucket,
+  type Principal,
+  type TokenBucket,
+} from '../auth/index.ts';
+import type { HubConnection } from '../hub/index.ts';
+import {
+  CloseCode,
+  parseClientFrame,
+  type ClientFrame,
+  type ErrorFrame,
+  type ServerFrame,
+} from '../protocol/index.ts';
+import { errorBody } from './error-status.ts';
+import type { ServerApp } from './server-app.ts';
+import { rawSocket, WsSink } from './ws-sink.ts';
+
+export interface SessionLimits {
+  messagesPerSecond: number;
+  bytesPerSecond: number;
+  maxBatchEvents: number;
+}
+
+/** After this many refused messages in a row the connection is closed with 4009. */
+const RATE_STRIKES_BEFORE_CLOSE = 20;
+
+/**
+ * One client's WebSocket session: reads frames, checks permissions and rate limits, and hands
+ * work to the node (publish, SQL) or the hub (subscriptions). Every request gets exactly one
+ * answer frame carrying its id; nothing thrown here escapes into the socket's event handlers.
+ */
+export class WsSession {
+  readonly sink: WsSink;
+  readonly connection: HubConnection;
+  private readonly messages: TokenBucket;
+  private readonly bytes: TokenBucket;
+  private strikes = 0;
+  alive = true;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly app: ServerApp,
+    private readonly principal: Principal,
+    private readonly limits: SessionLimits,
+    now: () => number,
+  ) {
+    this.sink = new WsSink(socket);
+    this.connection = app.hub.connect(this.sink);
+    this.messages = createTokenBucket({
+      ratePerSec: limits.messagesPerSecond,
+      burst: limits.messagesPerSecond,
+      now,
+    });
+    this.bytes = createTokenBucket({
+      ratePerSec: limits.bytesPerSecond,
+      burst: limits.bytesPerSecond,
+      now,
+    });
+    socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    socket.on('pong', () => (this.alive = true));
+    rawSocket(socket)?.on('drain', () => app.hub.drained(this.connection));
+  }
+
+  /** The socket closed: free the hub state. */
+  closed(): void {
+    this.app.hub.disconnect(this.connection);
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    const size = Array.isArray(data)
+      ? data.reduce((n, part) => n + part.length, 0)
+      : data.byteLength;
+    if (!this.messages.take() || !this.bytes.take(Math.min(size, this.limits.bytesPerSecond))) {
+      if (++this.strikes >= RATE_STRIKES_BEFORE_CLOSE) {
+        this.sink.close(CloseCode.rateLimited, 'rate limited');
+        return;
+      }
+      this.send({
+        type: 'error',
+        code: 'RATE_LIMITED',
+        message: 'too many messages; slow down',
+        temporary: true,
+      });
+      return;
+    }
+    this.strikes = 0;
+    if (isBinary) {
+      this.send({
+        type: 'error',
+        code: 'BAD_FRAME',
+        message: 'frames are JSON text, not binary',
+        temporary: false,
+      });
+      return;
+    }
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const parsed = parseClientFrame(text, { maxEventsPerBatch: this.limits.maxBatchEvents });
+    if (!parsed.ok) {
+      this.send(parsed.error);
+      return;
+    }
+    try {
+      this.dispatch(parsed.frame);
+    } catch (error) {
+      this.sendError(parsed.frame.id, error);
+    }
+  }
+
+  private dispatch(frame: ClientFrame): void {
+    switch (frame.type) {
+      case 'ping':
+        this.send({ type: 'pong', id: frame.id });
+        return;
+      case 'publish':
+        if (!canPublish(this.principal, frame.stream)) {
+          this.forbidden(frame.id, `publishing to ${frame.stream} is not allowed for this token`);
+          return;
+        }
+        this.app.publish(frame.stream, frame.events).then(
+          (result) =>
+            this.send({
+              type: 'ack',
+              id: frame.id,
+              accepted: result.accepted,
+              duplicates: result.duplicates,
+            }),
+          (error: unknown) => this.sendError(frame.id, error),
+        );
+        return;
+      case 'subscribe': {
+        const target = frame.view ?? frame.stream;
+        const allowed =
+          target !== undefined
+            ? canSubscribe(this.principal, target)
+            : canSubscribe(this.principal, '*');
+        if (!allowed) {
+          this.forbidden(
+            frame.id,
+            target === undefined
+              ? 'ad-hoc SQL subscriptions need subscribe permission on *'
+              : `subscribing to ${target} is not allowed for this token`,
+          );
+          return;
+        }
+        this.app.hub.subscribe(this.connection, frame);
+        return;
+      }
+      case 'unsubscribe':
+        this.app.hub.unsubscribe(this.connection, frame.sub, frame.id);
+        return;
+      case 'sql':
+        this.app.executeSql(frame.sql, { admin: canAdmin(this.principal) }).then(
+          (results) => {
+            const withRows = [...results].reverse().find((result) => result.rows !== undefined);
+            this.send({
+              type: 'result',
+              id: frame.id,
+              ok: true,
+              results,
+              rows: withRows?.rows ?? [],
+            });
+          },
+          (error: unknown) => this.sendError(frame.id, error),
+        );
+        return;
+    }
+  }
+
+  private forbidden(id: string, message: string): void {
+    this.send({ type: 'error', id, code: 'FORBIDDEN', message, temporary: false });
+  }
+
+  private sendError(id: string, error: unknown): void {
+    const frame: ErrorFrame = { type: 'error', id, ...errorBody(error) };
+    this.send(frame);
+  }
+
+  private send(frame: ServerFrame): void {
+    this.sink.send(JSON.stringify(frame));
+  }
+}
