@@ -69,7 +69,8 @@ export class WsGateway {
       refuse(socket, 403, 'origin not allowed');
       return;
     }
-    const ip = request.socket.remoteAddress ?? 'unknown';
+    // An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d; count it as a.b.c.d.
+    const ip = (request.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
     if (!this.connectionLimiter.tryAcquire(ip)) {
       refuse(socket, 429, 'too many connections from this address');
       return;
