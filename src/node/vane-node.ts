@@ -39,6 +39,8 @@ export class VaneNode {
   /** Views whose changes reach the changelog and hub, with the function that detaches them. */
   private readonly attached = new Map<string, () => void>();
   private timer: NodeJS.Timeout | null = null;
+  private gaugesAtMs = -Infinity;
+  private bytesOutReported = 0;
   private closed = false;
 
   private constructor(
@@ -183,12 +185,25 @@ export class VaneNode {
 
   private tick(): void {
     const now = this.clock.now();
+    if (now - this.gaugesAtMs >= 1000) this.refreshGauges(now);
     try {
       this.engine.advanceTo(now);
     } catch (error) {
       this.logger.error({ err: error }, 'a view change handler failed');
     }
     this.hub.tick(now);
+  }
+
+  /** Copies the hub's counters into the metrics about once a second. */
+  private refreshGauges(now: number): void {
+    this.gaugesAtMs = now;
+    const stats = this.hub.stats();
+    this.metrics.subscriptions.set(stats.subscriptions);
+    this.metrics.queuedBytes.set(stats.queuedBytes);
+    if (stats.bytesOut > this.bytesOutReported) {
+      this.metrics.bytesOut.inc(stats.bytesOut - this.bytesOutReported);
+      this.bytesOutReported = stats.bytesOut;
+    }
   }
 
   private async runInit(sql: string): Promise<void> {

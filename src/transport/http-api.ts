@@ -39,7 +39,11 @@ export function createHttpApi(app: ServerApp, options: HttpApiOptions): FastifyI
     },
   );
 
-  http.setErrorHandler((error: unknown, _request, reply) => sendError(reply, toVaneError(error)));
+  http.setErrorHandler((error: unknown, _request, reply) => {
+    const vaneError = toVaneError(error);
+    app.metrics.rejected.inc({ code: vaneError.code });
+    return sendError(reply, vaneError);
+  });
 
   const principalOf = async (request: FastifyRequest): Promise<Principal> => {
     if (!options.originAllowed(request.headers.origin)) {

@@ -15,6 +15,7 @@ import {
   type ErrorFrame,
   type ServerFrame,
 } from '../protocol/index.ts';
+import { VaneError } from '../util/index.ts';
 import { errorBody } from './error-status.ts';
 import type { ServerApp } from './server-app.ts';
 import { rawSocket, WsSink } from './ws-sink.ts';
@@ -177,6 +178,7 @@ export class WsSession {
   }
 
   private sendError(id: string, error: unknown): void {
+    if (error instanceof VaneError) this.app.metrics.rejected.inc({ code: error.code });
     const frame: ErrorFrame = { type: 'error', id, ...errorBody(error) };
     this.send(frame);
   }
