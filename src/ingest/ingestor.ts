@@ -13,8 +13,10 @@ export interface IngestorOptions {
   maxPendingEvents?: number;
   /** Events in one batch. @default 10_000 */
   maxBatchEvents?: number;
-  /** Called after a batch is durable and applied, in log order (raw stream subscribers, metrics). */
+  /** Called right after a durable batch is applied, in log order (raw stream subscribers, metrics). */
   onApplied?: (stream: string, events: readonly EventRecord[], latencyMs: number) => void;
+  /** A view failed to apply a durable batch: a bug in Vane; the batch is acknowledged anyway. */
+  onApplyError?: (error: unknown) => void;
   /** Called for every batch answered, with how many events were duplicates. */
   onDuplicates?: (stream: string, duplicates: number) => void;
 }
@@ -40,8 +42,8 @@ export class Ingestor {
   private readonly maxBatchEvents: number;
   private pendingEvents = 0;
   /** Durable batches waiting for an earlier offset to be applied first. */
-  private readonly ready = new Map<number, (() => void) | null>();
-  private nextToApply = 0;
+  private readonly ready = new Map<number, () => void>();
+  private nextToApply: number;
 
   constructor(
     private readonly engine: Engine,
@@ -108,10 +110,9 @@ export class Ingestor {
     const duplicates = batch.events.length - fresh.events.length;
     if (fresh.events.length > 0) {
       this.pendingEvents += fresh.events.length;
+      let offset: number;
       try {
-        const offset = await this.log.append(stream, fresh.events, receivedAt);
-        await this.applyInOrder(offset, () => this.engine.apply(stream, fresh));
-        settle(true);
+        offset = await this.log.append(stream, fresh.events, receivedAt);
       } catch (error) {
         settle(false);
         this.dedup.release(stream, claimedIds, durable);
@@ -121,7 +122,13 @@ export class Ingestor {
       } finally {
         this.pendingEvents -= fresh.events.length;
       }
-      this.options.onApplied?.(stream, fresh.events, this.options.now() - receivedAt);
+      // Durable from here on: the batch is acknowledged even if a view fails to apply it (a bug,
+      // reported through onApplyError), since the log holds it and a resend would be a duplicate.
+      settle(true);
+      await this.applyInOrder(offset, () => {
+        this.engine.apply(stream, fresh);
+        this.options.onApplied?.(stream, fresh.events, this.options.now() - receivedAt);
+      });
     } else {
       settle(true);
     }
@@ -173,15 +180,14 @@ export class Ingestor {
    * in log order whatever order their appends settle in.
    */
   private applyInOrder(offset: number, apply: () => void): Promise<void> {
-    if (this.nextToApply === 0 || offset < this.nextToApply) this.nextToApply = offset;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve) => {
       this.ready.set(offset, () => {
         try {
           apply();
-          resolve();
         } catch (error) {
-          reject(error instanceof Error ? error : new Error(String(error)));
+          this.options.onApplyError?.(error);
         }
+        resolve();
       });
       for (
         let run = this.ready.get(this.nextToApply);

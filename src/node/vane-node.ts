@@ -76,6 +76,8 @@ export class VaneNode {
         this.hub.publishEvents(stream, events as Record<string, unknown>[]);
       },
       onDuplicates: (stream, duplicates) => this.metrics.duplicates.inc({ stream }, duplicates),
+      onApplyError: (error) =>
+        this.logger.error({ err: error }, 'a view failed to apply a stored batch'),
     });
   }
 

@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../catalog/index.ts';
+import type { EventLog, LogEntry } from '../log/index.ts';
+import { MemoryEventLog } from '../log/index.ts';
+import { ManualClock, VaneError } from '../util/index.ts';
+import { Ingestor } from './ingestor.ts';
+
+/** An event log whose appends settle only when the test says so (in any order). */
+class ControlledLog implements EventLog {
+  readonly entries: LogEntry[] = [];
+  private readonly waiting: {
+    offset: number;
+    resolve: (n: number) => void;
+    reject: (e: Error) => void;
+  }[] = [];
+  firstOffset = 0;
+  lastOffset = 0;
+
+  append(
+    stream: string,
+    events: readonly Record<string, unknown>[],
+    arrivalMs: number,
+  ): Promise<number> {
+    const offset = ++this.lastOffset;
+    this.entries.push({ offset, stream, arrivalMs, events: [...events] });
+    return new Promise((resolve, reject) => this.waiting.push({ offset, resolve, reject }));
+  }
+
+  settle(offset: number, failure?: Error): void {
+    const index = this.waiting.findIndex((entry) => entry.offset === offset);
+    const [entry] = this.waiting.splice(index, 1);
+    if (failure) this.failed = true;
+    if (failure) entry!.reject(failure);
+    else entry!.resolve(offset);
+  }
+
+  get pendingOffsets(): number[] {
+    return this.waiting.map((entry) => entry.offset);
+  }
+
+  *read(fromOffset: number): Iterable<LogEntry> {
+    yield* this.entries.filter((entry) => entry.offset >= fromOffset);
+  }
+
+  truncateBefore(): Promise<number> {
+    return Promise.resolve(0);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function setup(
+  log: EventLog = new MemoryEventLog(),
+  options: { maxBatchEvents?: number; maxPendingEvents?: number } = {},
+) {
+  const clock = new ManualClock(1_000_000);
+  const engine = createEngine({ clock });
+  engine.execute(`
+    CREATE STREAM s (k STRING, v BIGINT, id STRING, ts TIMESTAMP) WITH (timestamp = 'ts', id = 'id');
+    CREATE STREAM plain (k STRING);
+    CREATE VIEW totals AS SELECT k, sum(v) AS total, count(*) AS n FROM s GROUP BY k;`);
+  const applied: string[] = [];
+  const ingestor = new Ingestor(engine, log, {
+    now: () => clock.now(),
+    dedupHorizonMs: () => 600_000,
+    onApplied: (stream, events) =>
+      applied.push(...events.map((event) => `${stream}:${String(event.id ?? event.k)}`)),
+    ...options,
+  });
+  const total = () => {
+    engine.flush();
+    return engine.snapshot('totals');
+  };
+  return { clock, engine, ingestor, applied, total };
+}
+
+const event = (id: string, v = 1, k = 'a') => ({ k, v, id, ts: 1000 });
+const flushMicrotasks = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('Ingestor', () => {
+  it('accepts new events and counts repeated ids as duplicates, within and across batches', async () => {
+    const { ingestor, total } = setup();
+    expect(await ingestor.publish('s', [event('1'), event('2'), event('1')])).toEqual({
+      accepted: 2,
+      duplicates: 1,
+    });
+    expect(await ingestor.publish('s', [event('2'), event('3')])).toEqual({
+      accepted: 1,
+      duplicates: 1,
+    });
+    expect(total()).toEqual([{ k: 'a', total: 3, n: 3 }]);
+  });
+
+  it('does not de-duplicate streams without an id column', async () => {
+    const { ingestor } = setup();
+    expect(await ingestor.publish('plain', [{ k: 'x' }, { k: 'x' }])).toEqual({
+      accepted: 2,
+      duplicates: 0,
+    });
+  });
+
+  it('acknowledges only after the append is durable, and applies only then', async () => {
+    const log = new ControlledLog();
+    const { ingestor, total } = setup(log);
+    let acked = false;
+    const publishing = ingestor
+      .publish('s', [event('1', 5)])
+      .then((result) => ((acked = true), result));
+    await flushMicrotasks();
+    expect(acked).toBe(false);
+    expect(total()).toEqual([]);
+    log.settle(1);
+    expect(await publishing).toEqual({ accepted: 1, duplicates: 0 });
+    expect(total()).toEqual([{ k: 'a', total: 5, n: 1 }]);
+  });
+
+  it('answers a resend of an in-flight id only once the original is durable', async () => {
+    const log = new ControlledLog();
+    const { ingestor } = setup(log);
+    const original = ingestor.publish('s', [event('1')]);
+    let resendDone = false;
+    const resend = ingestor
+      .publish('s', [event('1')])
+      .then((result) => ((resendDone = true), result));
+    await flushMicrotasks();
+    expect(log.entries).toHaveLength(1); // the resend stored nothing
+    expect(resendDone).toBe(false);
+    log.settle(1);
+    expect(await original).toEqual({ accepted: 1, duplicates: 0 });
+    expect(await resend).toEqual({ accepted: 0, duplicates: 1 });
+  });
+
+  it('forgets the ids of a batch that failed to store; a resend meanwhile is told to retry', async () => {
+    const log = new ControlledLog();
+    const { ingestor } = setup(log);
+    const failing = ingestor.publish('s', [event('1'), event('2')]);
+    const resendMeanwhile = ingestor.publish('s', [event('1')]);
+    await flushMicrotasks();
+    expect(ingestor.dedupEntries).toBe(2);
+    log.settle(1, new VaneError('STORAGE_ERROR', 'disk full'));
+    await expect(failing).rejects.toMatchObject({ code: 'STORAGE_ERROR' });
+    await expect(resendMeanwhile).rejects.toMatchObject({ code: 'OVERLOADED', temporary: true });
+    // Nothing of the failed batch stays claimed: after a restart its ids count as new.
+    expect(ingestor.dedupEntries).toBe(0);
+  });
+
+  it('applies batches in log order even when their appends settle out of order', async () => {
+    const log = new ControlledLog();
+    const { ingestor, applied } = setup(log);
+    const first = ingestor.publish('s', [event('1')]);
+    const second = ingestor.publish('s', [event('2')]);
+    const third = ingestor.publish('s', [event('3')]);
+    await flushMicrotasks();
+    log.settle(3);
+    log.settle(2);
+    await flushMicrotasks();
+    expect(applied).toEqual([]);
+    log.settle(1);
+    await Promise.all([first, second, third]);
+    expect(applied).toEqual(['s:1', 's:2', 's:3']);
+  });
+
+  it('refuses a batch over the size limit and publishes past the pending limit', async () => {
+    const log = new ControlledLog();
+    const { ingestor } = setup(log, { maxBatchEvents: 2, maxPendingEvents: 2 });
+    await expect(ingestor.publish('s', [event('1'), event('2'), event('3')])).rejects.toMatchObject(
+      {
+        code: 'PAYLOAD_TOO_LARGE',
+      },
+    );
+    const pending = ingestor.publish('s', [event('1'), event('2')]);
+    await flushMicrotasks();
+    await expect(ingestor.publish('s', [event('3')])).rejects.toMatchObject({
+      code: 'OVERLOADED',
+      temporary: true,
+    });
+    log.settle(1);
+    await pending;
+  });
+
+  it('rejects an invalid batch whole, storing nothing', async () => {
+    const log = new ControlledLog();
+    const { ingestor } = setup(log);
+    await expect(
+      ingestor.publish('s', [event('1'), { k: 'a', v: 'x', id: '2', ts: 1 }]),
+    ).rejects.toMatchObject({
+      code: 'INVALID_EVENT',
+    });
+    await expect(ingestor.publish('nope', [event('1')])).rejects.toMatchObject({
+      code: 'UNKNOWN_STREAM',
+    });
+    expect(log.entries).toEqual([]);
+    // The id of the rejected batch was never claimed.
+    const retry = ingestor.publish('s', [event('1')]);
+    await flushMicrotasks();
+    log.settle(1);
+    expect(await retry).toEqual({ accepted: 1, duplicates: 0 });
+  });
+
+  it('re-learns logged ids within the horizon, so resends after a restart are duplicates', async () => {
+    const log = new MemoryEventLog();
+    const first = setup(log);
+    await first.ingestor.publish('s', [event('1'), event('2')]);
+    const restarted = setup(log);
+    expect(restarted.ingestor.rememberLogged()).toBe(2);
+    expect(await restarted.ingestor.publish('s', [event('2'), event('3')])).toEqual({
+      accepted: 1,
+      duplicates: 1,
+    });
+    const later = setup(log);
+    later.clock.advance(600_000);
+    expect(later.ingestor.rememberLogged()).toBe(0);
+  });
+});
