@@ -15,12 +15,17 @@ class ControlledLog implements EventLog {
   }[] = [];
   firstOffset = 0;
   lastOffset = 0;
+  private failed = false;
 
+  /** As the EventLog contract says, after one failed append every later one fails too. */
   append(
     stream: string,
     events: readonly Record<string, unknown>[],
     arrivalMs: number,
   ): Promise<number> {
+    if (this.failed) {
+      return Promise.reject(new VaneError('STORAGE_ERROR', 'log closed by an earlier failure'));
+    }
     const offset = ++this.lastOffset;
     this.entries.push({ offset, stream, arrivalMs, events: [...events] });
     return new Promise((resolve, reject) => this.waiting.push({ offset, resolve, reject }));
@@ -29,9 +34,12 @@ class ControlledLog implements EventLog {
   settle(offset: number, failure?: Error): void {
     const index = this.waiting.findIndex((entry) => entry.offset === offset);
     const [entry] = this.waiting.splice(index, 1);
-    if (failure) this.failed = true;
-    if (failure) entry!.reject(failure);
-    else entry!.resolve(offset);
+    if (failure) {
+      this.failed = true;
+      entry!.reject(failure);
+    } else {
+      entry!.resolve(offset);
+    }
   }
 
   get pendingOffsets(): number[] {
