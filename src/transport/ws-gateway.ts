@@ -131,25 +131,44 @@ export class WsGateway {
     }
   }
 
-  /** Refuses new connections and closes the open ones with 1001. */
+  /**
+   * Refuses new connections, lets each open one answer the requests it has taken (bounded by
+   * DRAIN_TIMEOUT_MS), then closes it with 1001.
+   */
   close(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeat);
-    const closed = [...this.sessions.keys()].map(
-      (socket) =>
+    const closed = [...this.sessions].map(
+      ([socket, session]) =>
         new Promise<void>((resolve) => {
           socket.once('close', () => resolve());
-          socket.close(CloseCode.goingAway, 'server shutting down');
-          setTimeout(() => {
-            socket.terminate();
-            resolve();
-          }, 2000).unref();
+          void within(session.drain(), DRAIN_TIMEOUT_MS).then(() => {
+            socket.close(CloseCode.goingAway, 'server shutting down');
+            setTimeout(() => {
+              socket.terminate();
+              resolve();
+            }, 2000).unref();
+          });
         }),
     );
     return Promise.all(closed).then(
       () => new Promise<void>((resolve) => this.server.close(() => resolve())),
     );
   }
+}
+
+/** How long a shutdown waits for a connection's pending acks before closing it anyway. */
+const DRAIN_TIMEOUT_MS = 5_000;
+
+/** Resolves when `promise` does or after `ms`, whichever comes first. */
+function within(promise: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function refuse(socket: Duplex, status: number, message: string): void {

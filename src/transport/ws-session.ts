@@ -40,6 +40,10 @@ export class WsSession {
   private readonly messages: TokenBucket;
   private readonly bytes: TokenBucket;
   private strikes = 0;
+  /** Publish and sql requests taken whose answer has not been sent yet. */
+  private inFlight = 0;
+  private draining = false;
+  private onIdle: (() => void) | null = null;
   alive = true;
 
   constructor(
@@ -71,7 +75,20 @@ export class WsSession {
     this.app.hub.disconnect(this.connection);
   }
 
+  /**
+   * The first step of a shutdown: requests from now on are refused with SHUTTING_DOWN, and the
+   * promise resolves once every publish and sql already taken has been answered, so that the close
+   * (1001) that follows never leaves a request that was acted on without its answer.
+   */
+  drain(): Promise<void> {
+    this.draining = true;
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.onIdle = resolve));
+  }
+
   private onMessage(data: RawData, isBinary: boolean): void {
+    // Frames that arrive after the close frame was sent could not be answered: not acted on.
+    if (this.socket.readyState !== this.socket.OPEN) return;
     const size = Array.isArray(data)
       ? data.reduce((n, part) => n + part.length, 0)
       : data.byteLength;
@@ -114,6 +131,16 @@ export class WsSession {
   }
 
   private dispatch(frame: ClientFrame): void {
+    if (this.draining && frame.type !== 'ping') {
+      this.send({
+        type: 'error',
+        id: frame.id,
+        code: 'SHUTTING_DOWN',
+        message: 'the server is shutting down',
+        temporary: true,
+      });
+      return;
+    }
     switch (frame.type) {
       case 'ping':
         this.send({ type: 'pong', id: frame.id });
@@ -123,7 +150,9 @@ export class WsSession {
           this.forbidden(frame.id, `publishing to ${frame.stream} is not allowed for this token`);
           return;
         }
-        this.app.publish(frame.stream, frame.events).then(
+        this.answer(
+          frame.id,
+          () => this.app.publish(frame.stream, frame.events),
           (result) =>
             this.send({
               type: 'ack',
@@ -131,7 +160,6 @@ export class WsSession {
               accepted: result.accepted,
               duplicates: result.duplicates,
             }),
-          (error: unknown) => this.sendError(frame.id, error),
         );
         return;
       case 'subscribe': {
@@ -156,7 +184,9 @@ export class WsSession {
         this.app.hub.unsubscribe(this.connection, frame.sub, frame.id);
         return;
       case 'sql':
-        this.app.executeSql(frame.sql, { admin: canAdmin(this.principal) }).then(
+        this.answer(
+          frame.id,
+          () => this.app.executeSql(frame.sql, { admin: canAdmin(this.principal) }),
           (results) => {
             const withRows = [...results].reverse().find((result) => result.rows !== undefined);
             this.send({
@@ -167,10 +197,25 @@ export class WsSession {
               rows: withRows?.rows ?? [],
             });
           },
-          (error: unknown) => this.sendError(frame.id, error),
         );
         return;
     }
+  }
+
+  /** Sends the answer of an asynchronous request (or its error), counted for `drain`. */
+  private answer<T>(id: string, work: () => Promise<T>, send: (value: T) => void): void {
+    this.inFlight += 1;
+    let pending: Promise<T>;
+    try {
+      pending = work();
+    } catch (error) {
+      pending = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    void pending
+      .then(send, (error: unknown) => this.sendError(id, error))
+      .finally(() => {
+        if (--this.inFlight === 0) this.onIdle?.();
+      });
   }
 
   private forbidden(id: string, message: string): void {

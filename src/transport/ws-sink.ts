@@ -5,9 +5,16 @@ import type { Sink } from '../hub/index.ts';
  * A hub Sink over one `ws` socket. Frames sent in the same event-loop turn are corked into one
  * write (perf-anchors: one syscall per message per client is what limits fan-out); the socket is
  * uncorked on the next turn.
+ *
+ * `bufferedBytes` leaves out the bytes corked in the current turn: they have not been offered to
+ * the kernel yet, so they say nothing about how far the peer is behind. Counting them made one
+ * large emission (a big batch over several subscriptions, a long resume replay) look like a slow
+ * consumer: deltas were conflated and a peer that reads at full speed was closed with 4008.
  */
 export class WsSink implements Sink {
   private corked = false;
+  /** Bytes handed to the socket while corked in this turn. */
+  private corkedBytes = 0;
   bytesSent = 0;
 
   constructor(private readonly socket: WebSocket) {}
@@ -20,15 +27,18 @@ export class WsSink implements Sink {
       raw.cork();
       setImmediate(() => {
         this.corked = false;
+        this.corkedBytes = 0;
         raw.uncork();
       });
     }
     this.bytesSent += data.length;
+    const before = this.socket.bufferedAmount;
     this.socket.send(data);
+    if (this.corked) this.corkedBytes += this.socket.bufferedAmount - before;
   }
 
   get bufferedBytes(): number {
-    return this.socket.bufferedAmount;
+    return Math.max(0, this.socket.bufferedAmount - this.corkedBytes);
   }
 
   close(code: number, reason: string): void {
