@@ -1,3 +1,5 @@
+import { rowComparator } from '../protocol/index.ts';
+
 /** What one snapshot or delta changed in a live table. */
 export interface Change<Row> {
   /** Rows inserted or updated, with their new values. */
@@ -67,33 +69,23 @@ export class KeyedRows<Row> {
     return this.byKey.get(this.idOf(keyRow));
   }
 
-  /** The current rows, in `orderBy` order when one was given, otherwise in arrival order. */
+  /**
+   * The current rows: with `orderBy`, in the server's top-N order (then key, NULLs last; the
+   * same comparator the hub ranks with); otherwise in arrival order.
+   */
   rows(): Row[] {
     const rows = [...this.byKey.values()];
-    return this.orderBy.length === 0 ? rows : rows.sort((a, b) => this.compare(a, b));
+    if (this.orderBy.length === 0) return rows;
+    const terms = this.orderBy.map(([column, direction]) => ({
+      column,
+      descending: direction === 'desc',
+    }));
+    const compare = rowComparator(terms, this.key);
+    return rows.sort((a, b) => compare(a as Record<string, unknown>, b as Record<string, unknown>));
   }
 
   private idOf(row: Partial<Row>): string {
     const record = row as Record<string, unknown>;
     return JSON.stringify(this.key.map((column) => record[column] ?? null));
   }
-
-  private compare(a: Row, b: Row): number {
-    for (const [column, direction] of this.orderBy) {
-      const order = compareValues(a[column], b[column]);
-      if (order !== 0) return direction === 'asc' ? order : -order;
-    }
-    return 0;
-  }
-}
-
-/** Nulls first, then numbers and strings (ISO timestamps sort as strings) in their natural order. */
-function compareValues(a: unknown, b: unknown): number {
-  if (a === b) return 0;
-  if (a === null || a === undefined) return -1;
-  if (b === null || b === undefined) return 1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const left = typeof a === 'string' ? a : JSON.stringify(a);
-  const right = typeof b === 'string' ? b : JSON.stringify(b);
-  return left < right ? -1 : left > right ? 1 : 0;
 }

@@ -6,7 +6,7 @@ import {
 } from '../protocol/index.ts';
 import { HubError } from './hub-error.ts';
 import type { SourceColumn } from './hub-source.ts';
-import type { OrderTerm } from './row-order.ts';
+import type { OrderTerm } from '../protocol/index.ts';
 
 export type SubscribeTarget =
   { kind: 'view'; name: string } | { kind: 'stream'; name: string } | { kind: 'sql'; sql: string };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareValues, rowComparator } from './row-order.ts';
+import { compareValues, rowComparator } from '../protocol/index.ts';
 import { TopN } from './top-n.ts';
 
 type Row = Record<string, unknown>;

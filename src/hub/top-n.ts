@@ -1,5 +1,5 @@
 import { assert } from '../util/index.ts';
-import { rowComparator, type OrderTerm, type RowComparator } from './row-order.ts';
+import { rowComparator, type OrderTerm, type RowComparator } from '../protocol/index.ts';
 
 type Row = Record<string, unknown>;
 

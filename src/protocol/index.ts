@@ -17,3 +17,4 @@ export {
   eventsFrame,
 } from './encode.ts';
 export type { SnapshotBody, DeltaBody, EventsBody } from './encode.ts';
+export { rowComparator, compareValues, type OrderTerm, type RowComparator } from './row-order.ts';
