@@ -1,0 +1,272 @@
+/**
+ * A load-generator process of the server benchmark: raw `ws` clients (not the SDK, to keep the
+ * client's cost per frame low) driven by the orchestrator over IPC (see messages.ts). Frames are
+ * recognised by their first bytes; only sampled subscribers and acks are JSON-parsed.
+ */
+import WebSocket from 'ws';
+import type {
+  Counters,
+  FromGenerator,
+  IdleJob,
+  IngestJob,
+  Job,
+  PublishJob,
+  SubscribeJob,
+  ToGenerator,
+} from './messages.ts';
+
+/** The monotonic clock in µs; CLOCK_MONOTONIC is the same in every process of the machine. */
+const nowUs = (): number => Number(process.hrtime.bigint()) / 1000;
+
+/** Byte 9 of a server frame is the first letter of its type: `{"type":"delta",…`. */
+const TYPE_AT = 9;
+const LETTER_D = 0x64;
+const LETTER_E = 0x65;
+const LETTER_S = 0x73;
+const LETTER_N = 0x6e;
+
+const CONNECT_CONCURRENCY = 64;
+const CONNECT_ATTEMPTS = 5;
+
+const sockets = new Set<WebSocket>();
+const closes: Record<string, number> = {};
+const errors: Record<string, number> = {};
+const latencyUs: number[] = [];
+const ackUs: number[] = [];
+let units = 0;
+let gaps = 0;
+let recording = false;
+let finishing = false;
+let stopSending = false;
+
+function count(table: Record<string, number>, key: string, by = 1): void {
+  table[key] = (table[key] ?? 0) + by;
+}
+
+function send(message: FromGenerator): void {
+  process.send?.(message);
+}
+
+function counters(): Counters {
+  const cpu = process.cpuUsage();
+  return {
+    atUs: nowUs(),
+    units,
+    cpuUs: cpu.user + cpu.system,
+    open: sockets.size,
+    gaps,
+    closes: { ...closes },
+    errors: { ...errors },
+  };
+}
+
+function connectOnce(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, 'vane.v1', {
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+    });
+    const failed = (error: Error) => reject(error);
+    socket.once('error', failed);
+    socket.once('open', () => {
+      socket.off('error', failed);
+      socket.on('error', () => count(errors, 'SOCKET'));
+      sockets.add(socket);
+      socket.on('close', (code: number) => {
+        sockets.delete(socket);
+        if (!finishing) count(closes, String(code));
+      });
+      resolve(socket);
+    });
+  });
+}
+
+async function connect(url: string): Promise<WebSocket> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectOnce(url);
+    } catch (error) {
+      if (attempt >= CONNECT_ATTEMPTS) throw error;
+      count(errors, 'CONNECT_RETRY');
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
+/** Opens `total` connections, CONNECT_CONCURRENCY at a time, and sets each up with `setup`. */
+async function openMany(
+  url: string,
+  total: number,
+  setup: (socket: WebSocket, index: number) => Promise<void> | void,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < total) {
+      const index = next++;
+      await setup(await connect(url), index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, total) }, worker));
+}
+
+/** The type of an error frame, which is rare enough to parse. */
+function countErrorFrame(data: Buffer): void {
+  const frame = JSON.parse(data.toString('utf8')) as { code?: string };
+  count(errors, frame.code ?? 'UNKNOWN');
+}
+
+async function runIngest(job: IngestJob): Promise<void> {
+  const symbols = Array.from({ length: 16 }, (_, i) => `S${i}`);
+  await openMany(job.url, job.connections, (socket, index) => {
+    let seq = 0;
+    let requests = 0;
+    const idPrefix = `${job.tag}c${index}n`;
+    const publish = (): void => {
+      if (stopSending || socket.readyState !== WebSocket.OPEN) return;
+      const ts = Date.now();
+      let events = '';
+      for (let i = 0; i < job.eventsPerBatch; i++) {
+        const n = seq++;
+        events +=
+          `${i === 0 ? '' : ','}{"id":"${idPrefix}${n}","ts":${ts},` +
+          `"symbol":"${symbols[n % symbols.length]}","price":${100 + (n % 1000) * 0.25},"qty":${1 + (n % 10)}}`;
+      }
+      socket.send(
+        `{"type":"publish","id":"${requests++}","stream":"${job.stream}","events":[${events}]}`,
+      );
+    };
+    socket.on('message', (data: Buffer) => {
+      if (data[TYPE_AT] === LETTER_E) countErrorFrame(data);
+      else units += (JSON.parse(data.toString('utf8')) as { accepted: number }).accepted;
+      publish();
+    });
+    for (let i = 0; i < job.inFlight; i++) publish();
+  });
+}
+
+async function runSubscribe(job: SubscribeJob): Promise<void> {
+  await openMany(
+    job.url,
+    job.connections,
+    (socket, index) =>
+      new Promise<void>((subscribed, failed) => {
+        const sampled = index % job.sampleEvery === 0;
+        let lastSeq = 0;
+        socket.on('message', (data: Buffer) => {
+          const letter = data[TYPE_AT];
+          if (letter === LETTER_D) {
+            units++;
+            if (!sampled) return;
+            const receivedUs = nowUs();
+            const frame = JSON.parse(data.toString('utf8')) as {
+              seq: number;
+              upserts: { sent_at?: number | null }[];
+            };
+            if (frame.seq !== lastSeq + 1) gaps++;
+            lastSeq = frame.seq;
+            let sentUs = 0;
+            for (const row of frame.upserts) sentUs = Math.max(sentUs, row.sent_at ?? 0);
+            if (recording && sentUs > 0) latencyUs.push(receivedUs - sentUs);
+          } else if (letter === LETTER_S && data[TYPE_AT + 1] === LETTER_N) {
+            lastSeq = (JSON.parse(data.toString('utf8')) as { seq: number }).seq;
+            subscribed();
+          } else if (letter === LETTER_E) {
+            countErrorFrame(data);
+            failed(new Error(`subscribe failed: ${data.toString('utf8')}`));
+          }
+        });
+        socket.send(`{"type":"subscribe","id":"s${index}","view":"${job.view}"}`);
+      }),
+  );
+}
+
+async function runPublish(job: PublishJob): Promise<void> {
+  const socket = await connect(job.url);
+  const sentAt = new Map<string, number>();
+  socket.on('message', (data: Buffer) => {
+    const frame = JSON.parse(data.toString('utf8')) as {
+      type: string;
+      id: string;
+      accepted?: number;
+      code?: string;
+    };
+    const started = sentAt.get(frame.id);
+    sentAt.delete(frame.id);
+    if (frame.type === 'ack') {
+      units += frame.accepted ?? 0;
+      if (recording && started !== undefined) ackUs.push(nowUs() - started);
+    } else {
+      count(errors, frame.code ?? 'UNKNOWN');
+    }
+  });
+  let batches = 0;
+  let n = 0;
+  const startUs = nowUs();
+  const publishBatch = (): void => {
+    const sentUs = Math.round(nowUs());
+    let events = '';
+    for (let i = 0; i < job.eventsPerBatch; i++, n++) {
+      events +=
+        `${i === 0 ? '' : ','}{"symbol":"S${n % job.symbols}",` +
+        `"price":${100 + (n % 1000) * 0.25},"sent_at":${sentUs}}`;
+    }
+    const id = String(batches++);
+    sentAt.set(id, sentUs);
+    socket.send(`{"type":"publish","id":"${id}","stream":"${job.stream}","events":[${events}]}`);
+  };
+  const pump = (): void => {
+    if (stopSending || socket.readyState !== WebSocket.OPEN) return;
+    const due = Math.floor((nowUs() - startUs) / 1000 / job.intervalMs) + 1;
+    // Catch up after a stall, but never flood: at most 5 batches in one turn.
+    for (let burst = 0; batches < due && burst < 5; burst++) publishBatch();
+    const nextUs = startUs + batches * job.intervalMs * 1000;
+    setTimeout(pump, Math.max(0, (nextUs - nowUs()) / 1000));
+  };
+  pump();
+  return Promise.resolve();
+}
+
+async function runIdle(job: IdleJob): Promise<void> {
+  await openMany(job.url, job.connections, () => {});
+}
+
+function run(job: Job): Promise<void> {
+  switch (job.kind) {
+    case 'ingest':
+      return runIngest(job);
+    case 'subscribe':
+      return runSubscribe(job);
+    case 'publish':
+      return runPublish(job);
+    case 'idle':
+      return runIdle(job);
+  }
+}
+
+process.on('message', (message: ToGenerator) => {
+  switch (message.cmd) {
+    case 'start':
+      run(message.job).then(
+        () => send({ kind: 'ready' }),
+        (error: unknown) =>
+          send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
+      );
+      return;
+    case 'mark':
+      recording = true;
+      send({ kind: 'mark', counters: counters() });
+      return;
+    case 'finish': {
+      stopSending = true;
+      finishing = true;
+      const reply: FromGenerator = {
+        kind: 'samples',
+        samples: { latencyUs: Float64Array.from(latencyUs), ackUs: Float64Array.from(ackUs) },
+      };
+      process.send?.(reply, () => process.exit(0));
+      return;
+    }
+  }
+});
+
+process.on('disconnect', () => process.exit(0));
