@@ -4,63 +4,97 @@
  *
  * An id is claimed before its batch is durable; a resend that arrives meanwhile must not be
  * acknowledged as a duplicate until the original is durable, so each claim carries the promise of
- * its batch's durability. Memory is bounded by the ids seen within the horizon.
+ * its batch's durability. One claim object and one expiry entry serve a whole batch, and ids are
+ * Map keys as they are (a stream's id column has one type), so an id costs about one Map entry.
+ *
+ * Memory is bounded: past `maxIds` the oldest batches are forgotten early (counted in
+ * `evictedEarly`), which shortens the horizon under extreme load rather than exhausting memory.
  */
 export class DedupIndex {
-  private readonly claims = new Map<string, Claim>();
-  /** Claims in claiming order, for expiry; `head` is the oldest not yet expired. */
-  private readonly order: { key: string; claim: Claim }[] = [];
+  private readonly byStream = new Map<string, Map<unknown, Claim>>();
+  /** Claimed batches in claiming order, for expiry; `head` is the oldest still held. */
+  private readonly order: { stream: string; ids: unknown[]; claim: Claim }[] = [];
   private head = 0;
+  private ids = 0;
+  /** Batches forgotten before their horizon because the index was full. */
+  evictedEarly = 0;
 
-  constructor(private readonly horizonMs: (stream: string) => number) {}
+  constructor(
+    private readonly horizonMs: (stream: string) => number,
+    private readonly maxIds = 10_000_000,
+  ) {}
 
   get size(): number {
-    return this.claims.size;
+    return this.ids;
   }
 
-  /**
-   * The claim already holding this id, or null after claiming it for `durable` (the promise that
-   * resolves true when the claiming batch is durable, false if it failed).
-   */
-  claim(stream: string, id: unknown, nowMs: number, durable: Promise<boolean>): Claim | null {
+  /** Starts claiming the ids of one batch, durable when `durable` resolves true. */
+  begin(stream: string, nowMs: number, durable: Promise<boolean>): Claim {
     this.expire(nowMs);
-    const key = claimKey(stream, id);
-    const existing = this.claims.get(key);
+    return { stream, expiresAtMs: nowMs + this.horizonMs(stream), durable };
+  }
+
+  /** The claim already holding this id, or null after claiming it for `claim`'s batch. */
+  claim(claim: Claim, id: unknown): Claim | null {
+    let ids = this.byStream.get(claim.stream);
+    if (ids === undefined) {
+      ids = new Map();
+      this.byStream.set(claim.stream, ids);
+    }
+    const existing = ids.get(id);
     if (existing !== undefined) return existing;
-    const claim: Claim = { expiresAtMs: nowMs + this.horizonMs(stream), durable };
-    this.claims.set(key, claim);
-    this.order.push({ key, claim });
+    ids.set(id, claim);
+    this.ids++;
     return null;
   }
 
-  /** Forgets claims of a batch that failed to become durable, so a resend can try again. */
-  release(stream: string, ids: readonly unknown[], durable: Promise<boolean>): void {
-    for (const id of ids) {
-      const key = claimKey(stream, id);
-      if (this.claims.get(key)?.durable === durable) this.claims.delete(key);
+  /** Files the ids `claim` took for expiry; call once per batch, after its claims. */
+  commit(claim: Claim, claimedIds: unknown[]): void {
+    if (claimedIds.length === 0) return;
+    this.order.push({ stream: claim.stream, ids: claimedIds, claim });
+    while (this.ids > this.maxIds && this.head < this.order.length - 1) {
+      this.forget(this.order[this.head++]!);
+      this.evictedEarly++;
+    }
+  }
+
+  /** Forgets the ids of a batch that failed to become durable, so a resend can try again. */
+  release(claim: Claim, claimedIds: readonly unknown[]): void {
+    const ids = this.byStream.get(claim.stream);
+    if (ids === undefined) return;
+    for (const id of claimedIds) {
+      if (ids.get(id) === claim) {
+        ids.delete(id);
+        this.ids--;
+      }
     }
   }
 
   private expire(nowMs: number): void {
     const order = this.order;
     while (this.head < order.length && order[this.head]!.claim.expiresAtMs <= nowMs) {
-      const { key, claim } = order[this.head]!;
-      if (this.claims.get(key) === claim) this.claims.delete(key);
-      this.head++;
+      this.forget(order[this.head++]!);
     }
     if (this.head > 4096 && this.head * 2 > order.length) {
       order.splice(0, this.head);
       this.head = 0;
     }
   }
+
+  private forget(entry: { stream: string; ids: unknown[]; claim: Claim }): void {
+    const ids = this.byStream.get(entry.stream);
+    if (ids === undefined) return;
+    for (const id of entry.ids) {
+      if (ids.get(id) === entry.claim) {
+        ids.delete(id);
+        this.ids--;
+      }
+    }
+  }
 }
 
 export interface Claim {
-  expiresAtMs: number;
-  durable: Promise<boolean>;
-}
-
-/** Ids of a column have one type, so the type tag only guards against 1 vs '1' across columns. */
-function claimKey(stream: string, id: unknown): string {
-  return `${stream}\u0000${typeof id === 'number' ? 'n' : 's'}${String(id)}`;
+  readonly stream: string;
+  readonly expiresAtMs: number;
+  readonly durable: Promise<boolean>;
 }

@@ -2,7 +2,7 @@ import type { Engine } from '../catalog/index.ts';
 import type { EventRecord, ValidatedBatch } from '../catalog/index.ts';
 import type { EventLog } from '../log/index.ts';
 import { VaneError } from '../util/index.ts';
-import { DedupIndex } from './dedup-index.ts';
+import { DedupIndex, type Claim } from './dedup-index.ts';
 
 export interface IngestorOptions {
   /** Processing time. */
@@ -69,11 +69,15 @@ export class Ingestor {
       if (idColumn === null || entry.arrivalMs + this.options.dedupHorizonMs(entry.stream) <= now) {
         continue;
       }
+      const claim = this.dedup.begin(entry.stream, entry.arrivalMs, stored);
+      const claimed: unknown[] = [];
       for (const event of entry.events) {
         const id = event[idColumn];
-        if (id === undefined || id === null) continue;
-        if (this.dedup.claim(entry.stream, id, entry.arrivalMs, stored) === null) remembered++;
+        if (id !== undefined && id !== null && this.dedup.claim(claim, id) === null)
+          claimed.push(id);
       }
+      this.dedup.commit(claim, claimed);
+      remembered += claimed.length;
     }
     return remembered;
   }
@@ -103,9 +107,9 @@ export class Ingestor {
     const idColumn = this.engine.streamSpec(stream)?.idColumn ?? null;
     let settle!: (durable: boolean) => void;
     const durable = new Promise<boolean>((resolve) => (settle = resolve));
-    const { fresh, claimedIds, earlier } =
+    const { fresh, claim, claimedIds, earlier } =
       idColumn === null
-        ? { fresh: batch, claimedIds: [], earlier: [] }
+        ? { fresh: batch, claim: null, claimedIds: [], earlier: [] as Promise<boolean>[] }
         : this.claimIds(stream, idColumn, batch, receivedAt, durable);
     const duplicates = batch.events.length - fresh.events.length;
     if (fresh.events.length > 0) {
@@ -115,7 +119,7 @@ export class Ingestor {
         offset = await this.log.append(stream, fresh.events, receivedAt);
       } catch (error) {
         settle(false);
-        this.dedup.release(stream, claimedIds, durable);
+        if (claim !== null) this.dedup.release(claim, claimedIds);
         throw error instanceof VaneError
           ? error
           : new VaneError('INTERNAL', 'the event log failed to store the batch', { cause: error });
@@ -148,7 +152,8 @@ export class Ingestor {
     batch: ValidatedBatch,
     nowMs: number,
     durable: Promise<boolean>,
-  ): { fresh: ValidatedBatch; claimedIds: unknown[]; earlier: Promise<boolean>[] } {
+  ): { fresh: ValidatedBatch; claim: Claim; claimedIds: unknown[]; earlier: Promise<boolean>[] } {
+    const claim = this.dedup.begin(stream, nowMs, durable);
     const events: EventRecord[] = [];
     const times: number[] = [];
     const claimedIds: unknown[] = [];
@@ -157,7 +162,7 @@ export class Ingestor {
       const event = batch.events[i]!;
       const id = event[idColumn];
       if (id !== undefined && id !== null) {
-        const existing = this.dedup.claim(stream, id, nowMs, durable);
+        const existing = this.dedup.claim(claim, id);
         if (existing !== null) {
           if (existing.durable !== durable) earlier.add(existing.durable);
           continue;
@@ -167,9 +172,13 @@ export class Ingestor {
       events.push(event);
       times.push(batch.timesMs[i]!);
     }
-    if (events.length === batch.events.length) return { fresh: batch, claimedIds, earlier: [] };
+    this.dedup.commit(claim, claimedIds);
+    if (events.length === batch.events.length) {
+      return { fresh: batch, claim, claimedIds, earlier: [] };
+    }
     return {
       fresh: { events, timesMs: Float64Array.from(times) },
+      claim,
       claimedIds,
       earlier: [...earlier],
     };
