@@ -90,6 +90,11 @@ export class Ingestor {
     return this.dedup.size;
   }
 
+  /** Batches whose ids the de-duplication index forgot early because it was full. */
+  get dedupEvictedBatches(): number {
+    return this.dedup.evictedEarly;
+  }
+
   async publish(stream: string, events: unknown): Promise<PublishResult> {
     const receivedAt = this.options.now();
     if (Array.isArray(events) && events.length > this.maxBatchEvents) {

@@ -202,6 +202,8 @@ export class VaneNode {
     const stats = this.hub.stats();
     this.metrics.subscriptions.set(stats.subscriptions);
     this.metrics.queuedBytes.set(stats.queuedBytes);
+    this.metrics.dedupIds.set(this.ingestor.dedupEntries);
+    this.metrics.dedupEvictedBatches.set(this.ingestor.dedupEvictedBatches);
     if (stats.bytesOut > this.bytesOutReported) {
       this.metrics.bytesOut.inc(stats.bytesOut - this.bytesOutReported);
       this.bytesOutReported = stats.bytesOut;

@@ -8,6 +8,8 @@ const METRICS: [name: string, type: string][] = [
   ['vane_changes_out_total', 'counter'],
   ['vane_bytes_out_total', 'counter'],
   ['vane_queued_bytes', 'gauge'],
+  ['vane_dedup_ids', 'gauge'],
+  ['vane_dedup_evicted_batches', 'gauge'],
   ['vane_slow_consumer_closes_total', 'counter'],
   ['vane_late_events_total', 'counter'],
   ['vane_duplicates_total', 'counter'],

@@ -41,6 +41,10 @@ export interface Metrics {
   readonly bytesOut: CounterMetric;
   /** `vane_queued_bytes`: bytes waiting in per-connection send queues. */
   readonly queuedBytes: GaugeMetric;
+  /** `vane_dedup_ids`: event ids held for de-duplication. */
+  readonly dedupIds: GaugeMetric;
+  /** `vane_dedup_evicted_batches`: batches forgotten early because the index hit its cap (total since start). */
+  readonly dedupEvictedBatches: GaugeMetric;
   /** `vane_slow_consumer_closes_total`: connections closed with 4008. */
   readonly slowConsumerCloses: CounterMetric;
   /** `vane_late_events_total{view}`: events behind the watermark, not applied. */
@@ -125,6 +129,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     ),
     bytesOut: counter('vane_bytes_out_total', 'Bytes sent to subscribers.'),
     queuedBytes: gauge('vane_queued_bytes', 'Bytes waiting in per-connection send queues.'),
+    dedupIds: gauge('vane_dedup_ids', 'Event ids held for de-duplication within their horizon.'),
+    dedupEvictedBatches: gauge(
+      'vane_dedup_evicted_batches',
+      'Batches whose ids were forgotten before their horizon because the index was full.',
+    ),
     slowConsumerCloses: counter(
       'vane_slow_consumer_closes_total',
       'Connections closed because their send queue exceeded its cap (close code 4008).',
