@@ -1,0 +1,35 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RawClient, startTestServer, type TestServer } from './helpers.ts';
+
+describe('per-connection rate limits', () => {
+  let server: TestServer | undefined;
+
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+  });
+
+  it('answers messages over the rate with RATE_LIMITED, then closes with 4009, and serves others', async () => {
+    server = await startTestServer({ limits: { messagesPerSecond: 5 } });
+    const noisy = await RawClient.open(server.wsUrl);
+    for (let i = 0; i < 200; i++) noisy.send({ type: 'ping', id: `p${i}` });
+    const close = await noisy.closed;
+    expect(close.code).toBe(4009);
+    const pongs = noisy.frames.filter((frame) => frame.type === 'pong');
+    const limited = noisy.frames.filter(
+      (frame) => frame.type === 'error' && frame.code === 'RATE_LIMITED' && frame.temporary,
+    );
+    // The bucket starts full (burst = rate): the first 5 pass, then refusals until 20 in a row
+    // (a slow machine may refill a token in between, which restarts the count).
+    expect(pongs.length).toBeGreaterThanOrEqual(5);
+    expect(pongs.length).toBeLessThan(100);
+    expect(limited.length).toBeGreaterThanOrEqual(19);
+    expect(noisy.frames.length).toBeLessThan(200);
+    const calm = await RawClient.open(server.wsUrl);
+    calm.send({ type: 'ping', id: 'ok' });
+    await expect(calm.waitFor((frame) => frame.type === 'pong')).resolves.toMatchObject({
+      id: 'ok',
+    });
+    await calm.shut();
+  });
+});
