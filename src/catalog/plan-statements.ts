@@ -197,7 +197,8 @@ export function keyNames(plan: ViewPlan): string[] {
   return plan.keyColumns.map((index) => plan.columns[index]!.name);
 }
 
-function describeWindow(window: WindowSpec): string | null {
+/** `TUMBLE 1m`, `HOP 10s / 1m`, `SESSION 30s`, or null for a running aggregate. */
+export function describeWindow(window: WindowSpec): string | null {
   switch (window.kind) {
     case 'none':
       return null;

@@ -1,7 +1,7 @@
 import { createTokenVerifier, DEV_PRINCIPAL, type Principal } from '../auth/index.ts';
-import type { WindowSpec } from '../engine/index.ts';
+import { describeWindow } from '../catalog/index.ts';
 import { createTransport, type ServerApp, type Transport } from '../transport/index.ts';
-import { formatDurationMs, systemClock, VaneError, type Clock } from '../util/index.ts';
+import { systemClock, VaneError, type Clock } from '../util/index.ts';
 import { isLoopback, type VaneConfig } from './config.ts';
 import { DASHBOARD_PLACEHOLDER } from './dashboard-placeholder.ts';
 import { VaneNode } from './vane-node.ts';
@@ -130,7 +130,7 @@ function serverApp(node: VaneNode): ServerApp {
           sql: view.sql,
           columns: view.columns,
           key: view.key,
-          window: describeWindow(view.plan.window),
+          window: describeWindow(view.plan.window) ?? 'none',
           emit: view.plan.emit,
           emitIntervalMs: view.plan.emitIntervalMs,
         })),
@@ -139,17 +139,4 @@ function serverApp(node: VaneNode): ServerApp {
     viewRows: (view, where) => node.viewRows(view, where),
     readiness: () => node.readiness(),
   };
-}
-
-function describeWindow(window: WindowSpec): string {
-  switch (window.kind) {
-    case 'tumble':
-      return `TUMBLE ${formatDurationMs(window.sizeMs)}`;
-    case 'hop':
-      return `HOP ${formatDurationMs(window.slideMs)} / ${formatDurationMs(window.sizeMs)}`;
-    case 'session':
-      return `SESSION ${formatDurationMs(window.gapMs)}`;
-    case 'none':
-      return 'none';
-  }
 }

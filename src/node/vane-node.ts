@@ -38,6 +38,8 @@ export class VaneNode {
   private readonly queries: QueryViews;
   /** Views whose changes reach the changelog and hub, with the function that detaches them. */
   private readonly attached = new Map<string, () => void>();
+  private readonly hubSource: HubSource;
+  private readonly dedupHorizons = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private gaugesAtMs = -Infinity;
   private bytesOutReported = 0;
@@ -60,7 +62,8 @@ export class VaneNode {
     this.changelogs = new ChangelogRegistry({ now: () => clock.now() });
     this.journal = new CatalogJournal(metadata);
     this.queries = new QueryViews(this.engine, () => this.syncViews());
-    this.hub = new Hub(this.hubSource(), {
+    this.hubSource = this.createHubSource();
+    this.hub = new Hub(this.hubSource, {
       maxQueuedBytes: config.limits.maxQueuedBytes,
       now: () => clock.now(),
       onSlowConsumerClose: () => this.metrics.slowConsumerCloses.inc(),
@@ -163,7 +166,7 @@ export class VaneNode {
 
   /** A view's current rows with the changelog position they reflect. */
   viewRows(view: string, where?: Record<string, unknown>) {
-    return this.hubSource().snapshot(view, where);
+    return this.hubSource.snapshot(view, where);
   }
 
   readiness(): { ready: boolean; checks: Record<string, boolean> } {
@@ -223,6 +226,7 @@ export class VaneNode {
 
   /** Attaches changelogs to new views and detaches dropped ones. */
   private syncViews(): void {
+    this.dedupHorizons.clear();
     const current = new Set(this.engine.views().map((view) => view.name));
     for (const [name, detach] of this.attached) {
       if (current.has(name)) continue;
@@ -244,7 +248,17 @@ export class VaneNode {
     }
   }
 
+  /** Per stream, cached: it runs for every published batch and only changes with the catalog. */
   private dedupHorizonMs(stream: string): number {
+    let horizon = this.dedupHorizons.get(stream);
+    if (horizon === undefined) {
+      horizon = this.computeDedupHorizonMs(stream);
+      this.dedupHorizons.set(stream, horizon);
+    }
+    return horizon;
+  }
+
+  private computeDedupHorizonMs(stream: string): number {
     const spec = this.engine.streamSpec(stream);
     let horizon = MIN_DEDUP_HORIZON_MS;
     for (const view of this.engine.views()) {
@@ -261,7 +275,7 @@ export class VaneNode {
     return horizon;
   }
 
-  private hubSource(): HubSource {
+  private createHubSource(): HubSource {
     const engine = this.engine;
     const changelogs = this.changelogs;
     return {
@@ -282,10 +296,6 @@ export class VaneNode {
       openQuery: (sql) => this.queries.open(sql),
       closeQuery: (view) => this.queries.close(view),
     };
-  }
-
-  get metadataStore(): MetadataStore {
-    return this.metadata;
   }
 
   get eventLog(): EventLog {
