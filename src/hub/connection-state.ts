@@ -51,6 +51,19 @@ export class ConnectionState<S = unknown> {
     this.shared.counters.bytesOut += frame.length;
   }
 
+  /** Sends `head` + `body` where `body` is shared with other connections (see Sink.sendParts). */
+  sendParts(head: string, body: string): void {
+    if (this.status !== 'open') return;
+    try {
+      this.sink.sendParts(head, body);
+    } catch {
+      this.doom('failed');
+      return;
+    }
+    this.shared.counters.deliveries += 1;
+    this.shared.counters.bytesOut += head.length + body.length;
+  }
+
   /** Accounts for bytes queued (positive) or released (negative) by one of its subscriptions. */
   addQueuedBytes(delta: number): void {
     this.queued += delta;

@@ -4,7 +4,7 @@ import {
   deltaBody,
   encodeFrame,
   snapshotBody,
-  snapshotFrame,
+  snapshotHead,
   type SubscribeFrame,
 } from '../protocol/index.ts';
 import { systemClock } from '../util/index.ts';
@@ -376,8 +376,8 @@ export class Hub {
     rows: Record<string, unknown>[],
   ): void {
     subscription.position = offset;
-    const frame = snapshotFrame(subscription.id, ++subscription.seq, snapshotBody(offset, rows));
-    subscription.connection.send(frame);
+    const head = snapshotHead(subscription.id, ++subscription.seq);
+    subscription.connection.sendParts(head, snapshotBody(offset, rows));
   }
 
   private endView(view: string, code: 'UNKNOWN_VIEW' | 'INTERNAL', message: string): void {

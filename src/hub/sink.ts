@@ -11,6 +11,12 @@
 export interface Sink {
   /** Queues one text frame. */
   send(data: string): void;
+  /**
+   * Queues one text frame made of `head` + `body`. Every subscriber of a fan-out group gets the
+   * same `body` string object for one emission, so a transport may encode it once and reuse the
+   * bytes for each connection (checking identity, then equality, of the string it cached).
+   */
+  sendParts(head: string, body: string): void;
   /** Bytes handed to the socket but not yet written. */
   readonly bufferedBytes: number;
   close(code: number, reason: string): void;

@@ -1,8 +1,8 @@
 import {
   deltaBody,
-  deltaFrame,
+  deltaHead,
   eventsBody,
-  eventsFrame,
+  eventsHead,
   type DeltaBody,
   type EventsBody,
 } from '../protocol/index.ts';
@@ -118,7 +118,7 @@ export class ViewSubscription extends Subscription {
     if (offset <= this.position || !this.connection.isOpen) return;
     this.position = offset;
     if (this.direct) {
-      this.connection.send(deltaFrame(this.id, ++this.seq, body()));
+      this.connection.sendParts(deltaHead(this.id, ++this.seq), body());
     } else {
       this.enqueue(() => this.queue.add(offset, upserts, deletes), nowMs);
     }
@@ -127,7 +127,7 @@ export class ViewSubscription extends Subscription {
   protected sendQueued(seq: number): void {
     const delta = this.queue.take();
     const body = deltaBody(delta.offset, delta.upserts, delta.deletes);
-    this.connection.send(deltaFrame(this.id, seq, body));
+    this.connection.sendParts(deltaHead(this.id, seq), body);
   }
 }
 
@@ -150,13 +150,13 @@ export class StreamSubscription extends Subscription {
   offer(events: readonly Row[], body: () => EventsBody, nowMs: number): void {
     if (!this.connection.isOpen) return;
     if (this.direct) {
-      this.connection.send(eventsFrame(this.id, ++this.seq, body()));
+      this.connection.sendParts(eventsHead(this.id, ++this.seq), body());
     } else {
       this.enqueue(() => this.queue.add(events), nowMs);
     }
   }
 
   protected sendQueued(seq: number): void {
-    this.connection.send(eventsFrame(this.id, seq, eventsBody(this.queue.take())));
+    this.connection.sendParts(eventsHead(this.id, seq), eventsBody(this.queue.take()));
   }
 }

@@ -47,6 +47,10 @@ export class RecordingSink implements Sink {
     if (this.stalled) this.bufferedBytes += data.length;
   }
 
+  sendParts(head: string, body: string): void {
+    this.send(head + body);
+  }
+
   close(code: number, reason: string): void {
     this.closed = { code, reason };
     this.onClose?.();

@@ -4,8 +4,9 @@ import type { ServerFrame, WireRow } from './frames.ts';
  * Serialization for fan-out (DESIGN.md: serialize once, share the bytes). A snapshot, delta or
  * events frame is split in two: the body, which holds the rows and is the same for every
  * subscriber that shares a view and filter, is stringified once per batch; each subscriber then
- * adds only its prefix (`type`, `sub`, `seq`). Prefix + body is exactly `JSON.stringify` of the
- * whole frame with its fields in frames.ts order.
+ * adds only its head (`type`, `sub`, `seq`). Head + body is exactly `JSON.stringify` of the
+ * whole frame with its fields in frames.ts order. A transport may keep head and body apart all the
+ * way to the socket (the body's bytes encoded once per batch, not once per subscriber).
  *
  * The brands keep a body from being glued to the wrong prefix (a snapshot body under a delta).
  */
@@ -23,9 +24,14 @@ export function snapshotBody(offset: number, rows: readonly WireRow[]): Snapshot
   return `"offset":${JSON.stringify(offset)},"rows":${JSON.stringify(rows)}}` as SnapshotBody;
 }
 
-/** A whole snapshot frame for one subscriber: its prefix followed by the shared body. */
+/** The part of a snapshot frame that is one subscriber's own: `{"type":"snapshot","sub":…,"seq":…,`. */
+export function snapshotHead(sub: string, seq: number): string {
+  return `{"type":"snapshot",${prefix(sub, seq)}`;
+}
+
+/** A whole snapshot frame for one subscriber: its head followed by the shared body. */
 export function snapshotFrame(sub: string, seq: number, body: SnapshotBody): string {
-  return `{"type":"snapshot",${prefix(sub, seq)}${body}`;
+  return snapshotHead(sub, seq) + body;
 }
 
 /** The shared part of a delta frame: `"offset":…,"upserts":[…],"deletes":[…]}`. */
@@ -37,9 +43,14 @@ export function deltaBody(
   return `"offset":${JSON.stringify(offset)},"upserts":${JSON.stringify(upserts)},"deletes":${JSON.stringify(deletes)}}` as DeltaBody;
 }
 
-/** A whole delta frame for one subscriber: its prefix followed by the shared body. */
+/** The part of a delta frame that is one subscriber's own: `{"type":"delta","sub":…,"seq":…,`. */
+export function deltaHead(sub: string, seq: number): string {
+  return `{"type":"delta",${prefix(sub, seq)}`;
+}
+
+/** A whole delta frame for one subscriber: its head followed by the shared body. */
 export function deltaFrame(sub: string, seq: number, body: DeltaBody): string {
-  return `{"type":"delta",${prefix(sub, seq)}${body}`;
+  return deltaHead(sub, seq) + body;
 }
 
 /** The shared part of an events frame: `"events":[…]}`. */
@@ -47,9 +58,14 @@ export function eventsBody(events: readonly WireRow[]): EventsBody {
   return `"events":${JSON.stringify(events)}}` as EventsBody;
 }
 
-/** A whole events frame for one subscriber: its prefix followed by the shared body. */
+/** The part of an events frame that is one subscriber's own: `{"type":"events","sub":…,"seq":…,`. */
+export function eventsHead(sub: string, seq: number): string {
+  return `{"type":"events",${prefix(sub, seq)}`;
+}
+
+/** A whole events frame for one subscriber: its head followed by the shared body. */
 export function eventsFrame(sub: string, seq: number, body: EventsBody): string {
-  return `{"type":"events",${prefix(sub, seq)}${body}`;
+  return eventsHead(sub, seq) + body;
 }
 
 /** `sub` is quoted by JSON.stringify: a sub is an echoed client id and may hold any character. */

@@ -11,10 +11,13 @@ export {
   encodeFrame,
   snapshotBody,
   snapshotFrame,
+  snapshotHead,
   deltaBody,
   deltaFrame,
+  deltaHead,
   eventsBody,
   eventsFrame,
+  eventsHead,
 } from './encode.ts';
 export type { SnapshotBody, DeltaBody, EventsBody } from './encode.ts';
 export { rowComparator, compareValues, type OrderTerm, type RowComparator } from './row-order.ts';

@@ -13,6 +13,7 @@ import type { Logger } from '../observability/index.ts';
 import { errorBody } from './error-status.ts';
 import type { ServerApp } from './server-app.ts';
 import { WsSession, type SessionLimits } from './ws-session.ts';
+import { FrameBatcher } from './ws-sink.ts';
 
 export interface GatewayOptions {
   maxPayloadBytes: number;
@@ -36,6 +37,8 @@ export class WsGateway {
   private readonly server: WebSocketServer;
   private readonly connectionLimiter: ConnectionLimiter;
   private readonly sessions = new Map<WebSocket, WsSession>();
+  /** Shared by every connection: bodies encoded once, one socket write per connection per turn. */
+  private readonly batcher = new FrameBatcher();
   private readonly heartbeat: NodeJS.Timeout;
   private closing = false;
 
@@ -98,6 +101,7 @@ export class WsGateway {
       principal,
       this.options.limits,
       this.options.now,
+      this.batcher,
     );
     this.sessions.set(socket, session);
     this.app.metrics.connections.inc();
@@ -105,7 +109,7 @@ export class WsGateway {
       principal.expiresAtMs === null
         ? null
         : setTimeout(
-            () => socket.close(CloseCode.unauthorized, 'token expired'),
+            () => session.sink.close(CloseCode.unauthorized, 'token expired'),
             Math.max(0, principal.expiresAtMs - this.options.now()),
           );
     socket.on('close', () => {
@@ -143,7 +147,7 @@ export class WsGateway {
         new Promise<void>((resolve) => {
           socket.once('close', () => resolve());
           void within(session.drain(), DRAIN_TIMEOUT_MS).then(() => {
-            socket.close(CloseCode.goingAway, 'server shutting down');
+            session.sink.close(CloseCode.goingAway, 'server shutting down');
             setTimeout(() => {
               socket.terminate();
               resolve();

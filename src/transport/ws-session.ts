@@ -18,7 +18,7 @@ import {
 import { VaneError } from '../util/index.ts';
 import { errorBody } from './error-status.ts';
 import type { ServerApp } from './server-app.ts';
-import { rawSocket, WsSink } from './ws-sink.ts';
+import { rawSocket, WsSink, type FrameBatcher } from './ws-sink.ts';
 
 export interface SessionLimits {
   messagesPerSecond: number;
@@ -52,8 +52,9 @@ export class WsSession {
     private readonly principal: Principal,
     private readonly limits: SessionLimits,
     now: () => number,
+    batcher: FrameBatcher,
   ) {
-    this.sink = new WsSink(socket);
+    this.sink = new WsSink(socket, batcher);
     this.connection = app.hub.connect(this.sink);
     this.messages = createTokenBucket({
       ratePerSec: limits.messagesPerSecond,

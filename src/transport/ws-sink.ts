@@ -1,47 +1,131 @@
 import type { WebSocket } from 'ws';
 import type { Sink } from '../hub/index.ts';
+import { frameStart } from './ws-frame.ts';
+
+const EMPTY = Buffer.alloc(0);
 
 /**
- * A hub Sink over one `ws` socket. Frames sent in the same event-loop turn are corked into one
- * write (perf-anchors: one syscall per message per client is what limits fan-out); the socket is
- * uncorked on the next turn.
+ * The write side shared by every WsSink of one gateway: it turns a fan-out into as few bytes
+ * copies and system calls as it can.
  *
- * `bufferedBytes` leaves out the bytes corked in the current turn: they have not been offered to
- * the kernel yet, so they say nothing about how far the peer is behind. Counting them made one
+ * - A body shared by many subscribers (Sink.sendParts) is encoded to UTF-8 once: the last body
+ *   seen is cached until the end of the event-loop turn, and a fan-out hands the same string to
+ *   every subscriber in a row.
+ * - Frames sent in one turn are staged per connection and written at the end of the turn (one
+ *   `setImmediate` for all connections) with a single socket write each: one system call per
+ *   connection per turn, not one per frame (perf-anchors: that is what limits fan-out).
+ */
+export class FrameBatcher {
+  private cachedBody: string | null = null;
+  private cachedBytes = EMPTY;
+  private pending: WsSink[] = [];
+  private scheduled = false;
+
+  /** The UTF-8 bytes of a shared body; the caller must not change them. */
+  bodyBytes(body: string): Buffer {
+    if (body !== this.cachedBody) {
+      this.cachedBytes = Buffer.from(body, 'utf8');
+      this.cachedBody = body;
+      this.schedule();
+    }
+    return this.cachedBytes;
+  }
+
+  /** `sink` has staged frames: write them at the end of this turn. */
+  stage(sink: WsSink): void {
+    this.pending.push(sink);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.flushAll);
+  }
+
+  /** Writes every staged frame now (also called at the end of each turn). */
+  readonly flushAll = (): void => {
+    this.scheduled = false;
+    this.cachedBody = null;
+    this.cachedBytes = EMPTY;
+    const sinks = this.pending;
+    this.pending = [];
+    for (const sink of sinks) sink.flush();
+  };
+}
+
+/**
+ * A hub Sink over one `ws` socket. Frames are framed here (ws-frame.ts) and written straight to
+ * the TCP socket under `ws`, in order, once per turn (see FrameBatcher). `ws` keeps writing its
+ * own control frames (ping, pong, close) to the same socket; both only ever write whole frames.
+ * When the raw socket is out of reach or the connection negotiated an extension (compression
+ * would change the bytes), every frame goes through `ws.send` instead.
+ *
+ * `bufferedBytes` leaves out the frames staged in the current turn: they have not been offered
+ * to the kernel yet, so they say nothing about how far the peer is behind. Counting them made one
  * large emission (a big batch over several subscriptions, a long resume replay) look like a slow
  * consumer: deltas were conflated and a peer that reads at full speed was closed with 4008.
  */
 export class WsSink implements Sink {
-  private corked = false;
-  /** Bytes handed to the socket while corked in this turn. */
-  private corkedBytes = 0;
+  private readonly raw: RawSocket | null;
+  private chunks: Buffer[] = [];
+  private stagedBytes = 0;
   bytesSent = 0;
 
-  constructor(private readonly socket: WebSocket) {}
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly batcher: FrameBatcher,
+  ) {
+    const raw = rawSocket(socket);
+    this.raw = raw !== null && socket.extensions === '' ? raw : null;
+  }
 
   send(data: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    const raw = rawSocket(this.socket);
-    if (!this.corked && raw !== null) {
-      this.corked = true;
-      raw.cork();
-      setImmediate(() => {
-        this.corked = false;
-        this.corkedBytes = 0;
-        raw.uncork();
-      });
-    }
     this.bytesSent += data.length;
-    const before = this.socket.bufferedAmount;
-    this.socket.send(data);
-    if (this.corked) this.corkedBytes += this.socket.bufferedAmount - before;
+    if (this.raw === null) {
+      this.socket.send(data);
+      return;
+    }
+    this.push(frameStart(data, 0));
+  }
+
+  sendParts(head: string, body: string): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.bytesSent += head.length + body.length;
+    if (this.raw === null) {
+      this.socket.send(head + body);
+      return;
+    }
+    const bytes = this.batcher.bodyBytes(body);
+    this.push(frameStart(head, bytes.length));
+    this.push(bytes);
+  }
+
+  private push(chunk: Buffer): void {
+    if (this.chunks.length === 0) this.batcher.stage(this);
+    this.chunks.push(chunk);
+    this.stagedBytes += chunk.length;
+  }
+
+  /** Writes the staged frames with one socket write (dropped if the socket is no longer open). */
+  flush(): void {
+    const chunks = this.chunks;
+    if (chunks.length === 0) return;
+    const total = this.stagedBytes;
+    this.chunks = [];
+    this.stagedBytes = 0;
+    if (this.raw === null || this.socket.readyState !== this.socket.OPEN) return;
+    this.raw.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
   }
 
   get bufferedBytes(): number {
-    return Math.max(0, this.socket.bufferedAmount - this.corkedBytes);
+    return this.socket.bufferedAmount;
   }
 
+  /** Writes what is staged, then closes: frames sent before `close` arrive before the close frame. */
   close(code: number, reason: string): void {
+    this.flush();
     if (
       this.socket.readyState === this.socket.OPEN ||
       this.socket.readyState === this.socket.CONNECTING
@@ -51,24 +135,20 @@ export class WsSink implements Sink {
   }
 }
 
-interface Corkable {
-  cork(): void;
-  uncork(): void;
+interface RawSocket {
+  write(data: Buffer): boolean;
+  on(event: 'drain', listener: () => void): void;
 }
 
 /**
- * The TCP socket under a `ws` WebSocket. `ws` does not expose cork(); its `_socket` field is the
- * net.Socket it writes to (stable across ws 8). Without it, frames are simply not corked.
+ * The TCP socket under a `ws` WebSocket. `ws` does not expose it; its `_socket` field is the
+ * net.Socket it writes to (stable across ws 8). Without it, frames go through `ws.send`.
  */
-export function rawSocket(
-  socket: WebSocket,
-): (Corkable & { on(event: 'drain', fn: () => void): void }) | null {
+export function rawSocket(socket: WebSocket): RawSocket | null {
   const raw = (socket as unknown as { _socket?: unknown })._socket;
   if (typeof raw !== 'object' || raw === null) return null;
-  const candidate = raw as Partial<Corkable & { on: unknown }>;
-  return typeof candidate.cork === 'function' &&
-    typeof candidate.uncork === 'function' &&
-    typeof candidate.on === 'function'
-    ? (raw as Corkable & { on(event: 'drain', fn: () => void): void })
+  const candidate = raw as Partial<Record<'write' | 'on', unknown>>;
+  return typeof candidate.write === 'function' && typeof candidate.on === 'function'
+    ? (raw as RawSocket)
     : null;
 }

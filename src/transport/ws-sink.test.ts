@@ -1,0 +1,153 @@
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { FrameBatcher, WsSink } from './ws-sink.ts';
+
+interface Pair {
+  server: WebSocket;
+  client: WebSocket;
+  received: string[];
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+const servers: WebSocketServer[] = [];
+
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    for (const client of server.clients) client.terminate();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+/** A connected server-side socket and a client that records every text message it receives. */
+async function connectPair(options: { perMessageDeflate?: boolean } = {}): Promise<Pair> {
+  const wss = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    perMessageDeflate: options.perMessageDeflate ?? false,
+  });
+  servers.push(wss);
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const port = (wss.address() as AddressInfo).port;
+  const serverSide = new Promise<WebSocket>((resolve) => wss.once('connection', resolve));
+  const client = new WebSocket(`ws://127.0.0.1:${port}`, {
+    perMessageDeflate: options.perMessageDeflate ?? false,
+  });
+  const received: string[] = [];
+  client.on('message', (data: Buffer, isBinary) => {
+    expect(isBinary).toBe(false);
+    received.push(data.toString('utf8'));
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    client.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  await new Promise<void>((resolve) => client.once('open', () => resolve()));
+  return { server: await serverSide, client, received, closed };
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+}
+
+/** A body of `size` UTF-16 units with multi-byte characters in it. */
+function body(size: number, fill = 'x'): string {
+  const text = `"rows":["é€😀${fill.repeat(Math.max(0, size - 12))}"]}`;
+  return text;
+}
+
+describe('WsSink', () => {
+  it('delivers frames of every length class byte for byte, in order', async () => {
+    const pair = await connectPair();
+    const sink = new WsSink(pair.server, new FrameBatcher());
+    const expected: string[] = [];
+    // Payload lengths around the 7-bit / 16-bit / 64-bit boundaries of the frame header.
+    for (const size of [0, 1, 100, 124, 125, 126, 127, 1000, 65_534, 65_535, 65_536, 200_000]) {
+      const text = 'a'.repeat(size);
+      sink.send(text);
+      expected.push(text);
+      const head = `{"type":"delta","sub":"s-ü-${size}","seq":${size},`;
+      const shared = body(size);
+      sink.sendParts(head, shared);
+      expected.push(head + shared);
+    }
+    await until(() => pair.received.length === expected.length);
+    expect(pair.received).toEqual(expected);
+  });
+
+  it('shares one body between connections and keeps each head its own', async () => {
+    const batcher = new FrameBatcher();
+    const pairs = await Promise.all([connectPair(), connectPair(), connectPair()]);
+    const sinks = pairs.map((pair) => new WsSink(pair.server, batcher));
+    for (let round = 0; round < 5; round++) {
+      const shared = body(50 + round * 40_000, String(round));
+      sinks.forEach((sink, i) => sink.sendParts(`{"sub":"${i}","seq":${round},`, shared));
+    }
+    await until(() => pairs.every((pair) => pair.received.length === 5));
+    pairs.forEach((pair, i) => {
+      expect(pair.received).toEqual(
+        [0, 1, 2, 3, 4].map(
+          (round) => `{"sub":"${i}","seq":${round},${body(50 + round * 40_000, String(round))}`,
+        ),
+      );
+    });
+  });
+
+  it('writes one turn of frames in one socket write', async () => {
+    const pair = await connectPair();
+    const raw = (pair.server as unknown as { _socket: { write: (data: Buffer) => boolean } })
+      ._socket;
+    const original = raw.write.bind(raw);
+    let writes = 0;
+    raw.write = (data: Buffer) => {
+      writes++;
+      return original(data);
+    };
+    const sink = new WsSink(pair.server, new FrameBatcher());
+    for (let i = 0; i < 100; i++) sink.sendParts(`{"seq":${i},`, '"x":1}');
+    expect(writes).toBe(0);
+    await until(() => pair.received.length === 100);
+    expect(writes).toBe(1);
+    expect(pair.received[99]).toBe('{"seq":99,"x":1}');
+  });
+
+  it('writes staged frames before the close frame', async () => {
+    const pair = await connectPair();
+    const sink = new WsSink(pair.server, new FrameBatcher());
+    sink.send('{"type":"error"}');
+    sink.sendParts('{"type":"delta",', '"last":true}');
+    sink.close(4008, 'slow consumer');
+    const closed = await pair.closed;
+    expect(closed).toEqual({ code: 4008, reason: 'slow consumer' });
+    expect(pair.received).toEqual(['{"type":"error"}', '{"type":"delta","last":true}']);
+  });
+
+  it('drops frames staged for a socket that closed before the end of the turn', async () => {
+    const pair = await connectPair();
+    const sink = new WsSink(pair.server, new FrameBatcher());
+    sink.send('{"seq":1}');
+    pair.server.terminate();
+    await pair.closed;
+    expect(() => sink.flush()).not.toThrow();
+    expect(pair.received).toEqual([]);
+  });
+
+  it('falls back to ws.send when the connection negotiated compression', async () => {
+    const pair = await connectPair({ perMessageDeflate: true });
+    expect(pair.server.extensions).toContain('permessage-deflate');
+    const sink = new WsSink(pair.server, new FrameBatcher());
+    const shared = body(5_000);
+    sink.sendParts('{"seq":1,', shared);
+    sink.send('{"seq":2}');
+    await until(() => pair.received.length === 2);
+    expect(pair.received).toEqual([`{"seq":1,${shared}`, '{"seq":2}']);
+  });
+
+  it('reports only bytes the socket holds, not frames staged in this turn', async () => {
+    const pair = await connectPair();
+    const sink = new WsSink(pair.server, new FrameBatcher());
+    sink.send('x'.repeat(100_000));
+    expect(sink.bufferedBytes).toBe(0);
+    await until(() => pair.received.length === 1);
+  });
+});
