@@ -34,6 +34,7 @@ const errors: Record<string, number> = {};
 const latencyUs: number[] = [];
 const ackUs: number[] = [];
 let units = 0;
+let rows = 0;
 let gaps = 0;
 let recording = false;
 let finishing = false;
@@ -52,6 +53,7 @@ function counters(): Counters {
   return {
     atUs: nowUs(),
     units,
+    rows,
     cpuUs: cpu.user + cpu.system,
     open: sockets.size,
     gaps,
@@ -109,6 +111,18 @@ async function openMany(
   await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, total) }, worker));
 }
 
+/**
+ * Rows of a delta frame of the benchmark's views, without parsing it: every row (upsert or
+ * delete) of those views starts with its key column, `{"symbol":`.
+ */
+const ROW_START = Buffer.from('{"symbol":');
+
+function countRows(data: Buffer): number {
+  let n = 0;
+  for (let at = data.indexOf(ROW_START); at >= 0; at = data.indexOf(ROW_START, at + 10)) n++;
+  return n;
+}
+
 /** The type of an error frame, which is rare enough to parse. */
 function countErrorFrame(data: Buffer): void {
   const frame = JSON.parse(data.toString('utf8')) as { code?: string };
@@ -156,6 +170,7 @@ async function runSubscribe(job: SubscribeJob): Promise<void> {
           const letter = data[TYPE_AT];
           if (letter === LETTER_D) {
             units++;
+            rows += countRows(data);
             if (!sampled) return;
             const receivedUs = nowUs();
             const frame = JSON.parse(data.toString('utf8')) as {

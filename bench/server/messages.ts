@@ -56,6 +56,8 @@ export interface Counters {
   atUs: number;
   /** Events acknowledged (ingest, publish) or delta frames received (subscribe). */
   units: number;
+  /** Rows in the delta frames received (subscribe), upserts and deletes. */
+  rows: number;
   /** CPU time of the generator process, µs. */
   cpuUs: number;
   /** Open connections. */

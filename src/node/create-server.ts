@@ -52,6 +52,7 @@ export async function startServer(
     now: () => clock.now(),
     logger: node.logger,
   });
+  node.holdEmissionsWhile(() => transport.writesBacklogged);
   let address: { host: string; port: number };
   try {
     address = await transport.listen();

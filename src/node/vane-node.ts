@@ -25,7 +25,8 @@ const MIN_DEDUP_HORIZON_MS = 600_000;
  * ingest path, wired together and driven by a timer. The transport sits on top of it.
  *
  * Time: every `tickMs` the engine advances to the clock (views emit, arrival-time windows close)
- * and the hub flushes throttled subscriptions.
+ * and the hub flushes throttled subscriptions; both wait a tick while the transport is still
+ * writing an earlier fan-out (`holdEmissionsWhile`).
  */
 export class VaneNode {
   readonly engine: Engine;
@@ -42,6 +43,7 @@ export class VaneNode {
   private readonly dedupHorizons = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private gaugesAtMs = -Infinity;
+  private emissionsHeld: () => boolean = () => false;
   private bytesOutReported = 0;
   private closed = false;
 
@@ -188,9 +190,19 @@ export class VaneNode {
     this.logger.info('vane node closed');
   }
 
+  /**
+   * Ticks skip emitting while `held()` is true: the transport is behind on writing earlier
+   * emissions, and the views coalesce changes per key until it catches up (see
+   * Transport.writesBacklogged).
+   */
+  holdEmissionsWhile(held: () => boolean): void {
+    this.emissionsHeld = held;
+  }
+
   private tick(): void {
     const now = this.clock.now();
     if (now - this.gaugesAtMs >= 1000) this.refreshGauges(now);
+    if (this.emissionsHeld()) return;
     try {
       this.engine.advanceTo(now);
     } catch (error) {

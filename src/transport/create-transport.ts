@@ -27,6 +27,13 @@ export interface Transport {
   /** Stops accepting, closes WebSockets with 1001, then stops the HTTP server. */
   close(): Promise<void>;
   readonly connections: number;
+  /**
+   * True while the writes of an earlier fan-out are still going out (a large fan-out is written
+   * over several turns). The node holds view emissions back meanwhile: the views keep coalescing
+   * changes per key, so a server that cannot write every emission sends fewer, fuller deltas
+   * instead of falling ever further behind.
+   */
+  readonly writesBacklogged: boolean;
 }
 
 /** HTTP and WebSocket on one port: fastify serves the API, `ws` takes upgrades to /v1/ws. */
@@ -69,6 +76,9 @@ export function createTransport(app: ServerApp, options: TransportOptions): Tran
     },
     get connections() {
       return gateway.connectionCount;
+    },
+    get writesBacklogged() {
+      return gateway.writesBacklogged;
     },
   };
 }

@@ -61,6 +61,11 @@ export class WsGateway {
     return this.sessions.size;
   }
 
+  /** See FrameBatcher.backlogged. */
+  get writesBacklogged(): boolean {
+    return this.batcher.backlogged;
+  }
+
   /** Handles an HTTP upgrade request; anything but /v1/ws is refused. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (request.url ?? '').split('?')[0];

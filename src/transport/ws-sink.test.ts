@@ -111,6 +111,24 @@ describe('WsSink', () => {
     expect(pair.received[99]).toBe('{"seq":99,"x":1}');
   });
 
+  it('slices the writes of a large fan-out across turns and keeps every connection in order', async () => {
+    // A zero slice: 64 connections are written per turn.
+    const batcher = new FrameBatcher(0);
+    const pairs = await Promise.all(Array.from({ length: 150 }, () => connectPair()));
+    const sinks = pairs.map((pair) => new WsSink(pair.server, batcher));
+    sinks.forEach((sink, i) => sink.sendParts(`{"to":${i},"n":1,`, '"x":1}'));
+    expect(sinks[149]!.bufferedBytes).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Frames left waiting by the slice count as buffered: the hub must hold back, not pile up.
+    expect(sinks[149]!.bufferedBytes).toBeGreaterThan(0);
+    // The first slice was written; these join sinks written already and sinks still staged.
+    sinks.forEach((sink, i) => sink.send(`{"to":${i},"n":2}`));
+    await until(() => pairs.every((pair) => pair.received.length === 2));
+    pairs.forEach((pair, i) => {
+      expect(pair.received).toEqual([`{"to":${i},"n":1,"x":1}`, `{"to":${i},"n":2}`]);
+    });
+  });
+
   it('writes staged frames before the close frame', async () => {
     const pair = await connectPair();
     const sink = new WsSink(pair.server, new FrameBatcher());
