@@ -37,6 +37,13 @@ export interface VaneConfig {
     /** Events in one publish. @default 10_000 */
     maxBatchEvents: number;
   };
+  /** The per-view change history that resuming subscribers are served from (SPEC §4). */
+  history: {
+    /** Change batches kept per view. @default 10_000 */
+    maxBatches: number;
+    /** Age past which a batch is dropped from the history. @default 300_000 (5 minutes) */
+    maxAgeMs: number;
+  };
   /** WebSocket ping interval; a peer that misses a pong is dropped. @default 25_000 */
   heartbeatMs: number;
   /** How often time advances: views emit and throttled subscriptions flush. @default 10 */
@@ -61,6 +68,7 @@ export const DEFAULT_CONFIG: VaneConfig = {
     connectionsPerIp: 1_000,
     maxBatchEvents: 10_000,
   },
+  history: { maxBatches: 10_000, maxAgeMs: 300_000 },
   heartbeatMs: 25_000,
   tickMs: 10,
   logLevel: 'info',
@@ -70,10 +78,11 @@ export const DEFAULT_CONFIG: VaneConfig = {
 export function resolveConfig(...parts: DeepPartial<VaneConfig>[]): VaneConfig {
   const config = structuredClone(DEFAULT_CONFIG);
   for (const part of parts) {
-    const { auth, limits, ...rest } = part;
+    const { auth, limits, history, ...rest } = part;
     Object.assign(config, withoutUndefined(rest));
     if (auth) Object.assign(config.auth, withoutUndefined(auth));
     if (limits) Object.assign(config.limits, withoutUndefined(limits));
+    if (history) Object.assign(config.history, withoutUndefined(history));
   }
   return config;
 }

@@ -61,7 +61,11 @@ export class VaneNode {
       clock,
       onLateEvent: (view) => this.metrics.lateEvents.inc({ view }),
     });
-    this.changelogs = new ChangelogRegistry({ now: () => clock.now() });
+    this.changelogs = new ChangelogRegistry({
+      now: () => clock.now(),
+      maxBatches: config.history.maxBatches,
+      maxAgeMs: config.history.maxAgeMs,
+    });
     this.journal = new CatalogJournal(metadata);
     this.queries = new QueryViews(this.engine, () => this.syncViews());
     this.hubSource = this.createHubSource();

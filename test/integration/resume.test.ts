@@ -254,3 +254,40 @@ describe('the SDK reconnects and resumes', () => {
     }
   });
 });
+
+describe('a configured history size', () => {
+  it('keeps only history.maxBatches batches per view for resume', async () => {
+    const small = await startTestServer({
+      history: { maxBatches: 3 },
+      initSql: `
+        CREATE STREAM counters (k STRING, v BIGINT, ts TIMESTAMP) WITH (timestamp = 'ts');
+        CREATE VIEW totals WITH (emit_interval = '1ms') AS
+          SELECT k, sum(v) AS total, count(*) AS n, last(v) AS last_v
+          FROM counters GROUP BY k HAVING last(v) >= 0;`,
+    });
+    const observer = await RawClient.open(small.wsUrl);
+    try {
+      const subscribed = (await observer.subscribe({
+        id: 'all',
+        view: 'totals',
+      })) as SubscribedFrame;
+      await observer.waitFor(isSnapshot('all'));
+      const offsets: number[] = [];
+      for (let i = 0; i < 6; i++)
+        offsets.push((await change(observer, [{ k: 'a', v: i, ts: 0 }])).offset);
+      const resumeAt = async (id: string, offset: number) =>
+        (await observer.subscribe({
+          id,
+          view: 'totals',
+          resume: { epoch: subscribed.epoch, offset },
+        })) as SubscribedFrame;
+      // The last three batches are kept: resuming just before them recovers...
+      expect(await resumeAt('kept', offsets[2]!)).toMatchObject({ recovered: true });
+      // ...one batch earlier is gone.
+      expect(await resumeAt('gone', offsets[1]!)).toMatchObject({ recovered: false });
+    } finally {
+      await observer.shut();
+      await small.stop();
+    }
+  });
+});
