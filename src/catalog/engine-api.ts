@@ -1,12 +1,14 @@
 import type {
   ChangeBatch,
   Column,
+  EncodedNumber,
   LateEventHandler,
   OutputRow,
   RowFilter,
   StreamSpec,
   ViewPlan,
   ValidatedBatch,
+  ViewCheckpoint,
   ViewStats,
 } from '../engine/index.ts';
 import type { Clock } from '../util/index.ts';
@@ -66,6 +68,32 @@ export interface EngineStats {
 
 export type ChangeHandler = (batch: ChangeBatch) => void;
 
+export type { ViewCheckpoint };
+
+/** A stream's own running state as plain data (JSON and msgpack safe): see `checkpointStream`. */
+export interface StreamCheckpoint {
+  version: number;
+  stream: string;
+  /** Highest event time applied (arrival time for streams without a timestamp column). */
+  maxTimeMs: EncodedNumber;
+  /** Events applied, as `stats().streams` counts them. */
+  events: number;
+}
+
+/** Options of `apply` for log replay after a restore. */
+export interface ApplyOptions {
+  /**
+   * Only these views of the stream get the batch (default: all): those whose checkpoint is older
+   * than the batch. Each name must be a view of this stream, or nothing is applied.
+   */
+  views?: ReadonlySet<string> | readonly string[];
+  /**
+   * Whether the stream's own state (max time, event count) takes the batch (default: true): false
+   * when the stream's checkpoint already covers it.
+   */
+  updateStream?: boolean;
+}
+
 /**
  * The embedded analytics engine: a catalog of streams and continuous views, fed with events and
  * driven by processing time.
@@ -93,8 +121,11 @@ export interface Engine {
    * Together with `apply` this lets a caller make a batch durable between the two steps.
    */
   validate(stream: string, events: unknown, arrivalMs?: number): ValidatedBatch;
-  /** Applies a batch `validate` returned, to every view of the stream. */
-  apply(stream: string, batch: ValidatedBatch): IngestResult;
+  /**
+   * Applies a batch `validate` returned, to every view of the stream (or, for replay, to the
+   * views `options` names). Without options this is the ingest hot path: no work beyond the views'.
+   */
+  apply(stream: string, batch: ValidatedBatch, options?: ApplyOptions): IngestResult;
   /** Processing time is now `nowMs`: close arrival-time windows, emit views whose interval passed. */
   advanceTo(nowMs: number): void;
   /** Emits every view's pending changes now, whatever the intervals. */
@@ -108,4 +139,32 @@ export interface Engine {
   streamSpec(name: string): StreamSpec | undefined;
   views(): ViewInfo[];
   stats(): EngineStats;
+  /**
+   * The view's whole state as plain data (JSON and msgpack safe), including when it last emitted;
+   * read-only. Saved with the log offset of the last batch applied to the view, it lets a restarted
+   * engine go on exactly where this one is: same change batches, snapshots and stats.
+   *
+   * Recovery: execute the same DDL; `restoreStream` and `restoreView` each checkpoint; then replay
+   * the log from the oldest checkpoint on, each batch with `apply(stream, batch, { views,
+   * updateStream })` naming the views and saying whether the stream's checkpoint is older than the
+   * batch; drive `advanceTo` as usual. Streams and views are restored independently because each
+   * has its own offset (a view created later starts at a later offset). A view created after its
+   * stream has events should be checkpointed at once: an empty view's checkpoint still holds the
+   * watermark it started at. Processing time is not part of any checkpoint: after restoring, call
+   * `advanceTo` before `flush`. A restore checks shapes, types, references and the invariants
+   * between them, not whether a number was changed to another valid number: checksum the stored
+   * bytes if the store does not.
+   */
+  checkpointView(name: string): ViewCheckpoint;
+  /**
+   * Replaces the view's whole state with a checkpoint of it, before the view gets events (whatever
+   * it had is discarded). All or nothing. A checkpoint of another view, another definition of this
+   * view, or another format version throws CheckpointMismatchError (code CORRUPT_STATE): the view
+   * must be rebuilt from the log. Damaged data throws a VaneError with code CORRUPT_STATE.
+   */
+  restoreView(name: string, checkpoint: unknown): void;
+  /** The stream's own state (max time, event count) as plain data; see `checkpointView`. */
+  checkpointStream(name: string): StreamCheckpoint;
+  /** Replaces the stream's own state with a checkpoint of it; errors as `restoreView`. */
+  restoreStream(name: string, checkpoint: unknown): void;
 }

@@ -3,3 +3,4 @@ export { createEngine } from './create-engine.ts';
 export { describeWindow } from './plan-statements.ts';
 export type * from './engine-api.ts';
 export type { EventRecord, ValidatedBatch } from '../engine/index.ts';
+export { CheckpointMismatchError } from '../engine/index.ts';

@@ -17,5 +17,21 @@ export {
   type ViewStats,
 } from './view/view-runtime.ts';
 export { OutputFormat } from './view/output-format.ts';
+export {
+  CheckpointMismatchError,
+  VIEW_CHECKPOINT_VERSION,
+  type ViewCheckpoint,
+} from './view/view-checkpoint.ts';
+export type { GroupTableData } from './view/group-table.ts';
+export type { StoreCheckpoint } from './view/window-store.ts';
+export type { AlignedStoreCheckpoint } from './view/aligned-store.ts';
+export type { SessionStoreCheckpoint } from './view/session-store.ts';
+export type { RunningStoreCheckpoint } from './view/running-store.ts';
+export {
+  encodeNumber,
+  parseEncodedNumber,
+  type EncodedNumber,
+  type EncodedValue,
+} from './aggregate/state-codec.ts';
 export { AGGREGATE_FUNCTIONS } from './aggregate/registry.ts';
 export { SCALAR_FUNCTIONS } from './functions/registry.ts';

@@ -2,7 +2,14 @@ import type { Accumulator, AggregateFunction, GroupState } from './accumulator.t
 import type { Value } from '../types.ts';
 import { arityError, isNumberLike, typeOfValue } from './arg-check.ts';
 import { SlotAccumulator } from './slot-accumulator.ts';
-import { corruptState, decodeNumber, encodeNumber, expectRecord } from './state-codec.ts';
+import {
+  corruptState,
+  decodeNumber,
+  decodeValue,
+  encodeNumber,
+  encodeValue,
+  expectRecord,
+} from './state-codec.ts';
 
 /**
  * Whether a value at `timeMs` replaces the kept one at `keptMs`. Values come in arrival order
@@ -81,14 +88,17 @@ class ValueFirstLast implements Accumulator {
   }
 
   serialize(state: GroupState): unknown {
-    return { timeMs: encodeNumber(state.nums[this.numAt]!), value: state.objs[this.objAt] };
+    return {
+      timeMs: encodeNumber(state.nums[this.numAt]!),
+      value: encodeValue(state.objs[this.objAt] as Value),
+    };
   }
 
   restore(state: GroupState, data: unknown): void {
     const record = expectRecord(data, this.label);
     if (!('value' in record)) throw corruptState(`${this.label}: no value`);
     state.nums[this.numAt] = decodeNumber(record.timeMs, this.label);
-    state.objs[this.objAt] = record.value ?? null;
+    state.objs[this.objAt] = decodeValue(record.value, this.label);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Accumulator } from '../aggregate/accumulator.ts';
+import { corruptState } from '../aggregate/state-codec.ts';
 import { compileExpr } from '../expr/compile.ts';
 import type { PlanExpr } from '../expr/plan-expr.ts';
 import type { Value, WindowBounds } from '../types.ts';
@@ -55,6 +56,25 @@ export class Aggregation {
   /** Folds `from` (holding later events) into `into`. */
   merge(into: Group, from: Group): void {
     for (const accumulator of this.accumulators) accumulator.merge(into, from);
+  }
+
+  /** Each aggregate's state as plain data (its `serialize`), in aggregate order. */
+  serialize(group: Group): unknown[] {
+    const accumulators = this.accumulators;
+    const out = new Array<unknown>(accumulators.length);
+    for (let i = 0; i < accumulators.length; i++) out[i] = accumulators[i]!.serialize(group);
+    return out;
+  }
+
+  /** Loads what `serialize` wrote into a new group; damaged data throws CORRUPT_STATE. */
+  restore(group: Group, data: readonly unknown[]): void {
+    const accumulators = this.accumulators;
+    if (data.length !== accumulators.length) {
+      throw corruptState(
+        `group state: expected ${accumulators.length} aggregates, got ${data.length}`,
+      );
+    }
+    for (let i = 0; i < accumulators.length; i++) accumulators[i]!.restore(group, data[i]);
   }
 
   /** Writes the aggregate results of a group into `target` starting at `offset`. */

@@ -1,8 +1,30 @@
+import {
+  encodeNumber,
+  encodeValue,
+  type EncodedNumber,
+  type EncodedValue,
+} from '../aggregate/state-codec.ts';
+import type { Value } from '../types.ts';
+import type { CheckpointReader } from './checkpoint-reader.ts';
 import type { Group } from './group.ts';
+import type { GroupTableReader, GroupTableWriter } from './group-table.ts';
 import type { KeepPolicy } from './view-plan.ts';
-import type { StoreHost, WindowStore } from './window-store.ts';
+import type { StoreCheckpoint, StoreHost, WindowStore } from './window-store.ts';
 
 type Window = Map<unknown, Group>;
+
+export interface AlignedStoreCheckpoint extends StoreCheckpoint {
+  kind: 'aligned';
+  /** Windows in the order they opened, each as its start and its groups in insertion order. */
+  windows: [EncodedNumber, number[]][];
+  openStarts: EncodedNumber[];
+  closedStarts: EncodedNumber[];
+  releasedCount: number;
+  /** Keep by count: each key's released closed windows, oldest first. */
+  closedByKey: number[][];
+  /** Keep by count: keys to trim at the next emission, in the order they went over. */
+  overfull: EncodedValue[];
+}
 
 /**
  * TUMBLE and HOP windows, aligned to the Unix epoch: window starts are multiples of the slide
@@ -140,6 +162,39 @@ export class AlignedStore implements WindowStore {
     }
   }
 
+  /**
+   * Open windows and closed ones not yet released hold live groups; every other window is
+   * released and, when keeping by count, listed per key (by duration, every window is open or
+   * closed).
+   */
+  private checkWindowStates(reader: CheckpointReader): void {
+    const live = new Set(this.openStarts);
+    for (let i = this.releasedCount; i < this.closedStarts.length; i++) {
+      live.add(this.closedStarts[i]!);
+    }
+    const listed = new Set(this.closedStarts);
+    let released = 0;
+    for (const [start, window] of this.windows) {
+      const isLive = live.has(start);
+      if (this.keep.kind === 'duration' && !isLive && !listed.has(start)) {
+        throw reader.error(`store.windows: window ${start} is neither open nor closed`);
+      }
+      for (const group of window.values()) {
+        if (group.released === isLive) {
+          throw reader.error(`store.windows: window ${start} holds a group released or not`);
+        }
+        if (!isLive) released++;
+      }
+    }
+    if (this.keep.kind === 'windows') {
+      let perKey = 0;
+      for (const closed of this.closedByKey.values()) perKey += closed.length;
+      if (perKey !== released) {
+        throw reader.error('store.closedByKey: does not list every released window once');
+      }
+    }
+  }
+
   /** Keep by count: drops each overfull key's oldest released windows (SPEC: per key). */
   private trimOverfull(keepWindows: number): void {
     for (const key of this.overfull) {
@@ -159,6 +214,107 @@ export class AlignedStore implements WindowStore {
 
   *groups(): Iterable<Group> {
     for (const window of this.windows.values()) yield* window.values();
+  }
+
+  closedSinceRelease(): Group[] {
+    const groups: Group[] = [];
+    for (let i = this.releasedCount; i < this.closedStarts.length; i++) {
+      for (const group of this.windows.get(this.closedStarts[i]!)!.values()) groups.push(group);
+    }
+    return groups;
+  }
+
+  checkpoint(table: GroupTableWriter): AlignedStoreCheckpoint {
+    const windows: [EncodedNumber, number[]][] = [];
+    for (const [start, window] of this.windows) {
+      windows.push([encodeNumber(start), table.refs(window.values())]);
+    }
+    const closedByKey: number[][] = [];
+    for (const closed of this.closedByKey.values()) {
+      if (closed.length > 0) closedByKey.push(table.refs(closed));
+    }
+    return {
+      kind: 'aligned',
+      windows,
+      openStarts: this.openStarts.map(encodeNumber),
+      closedStarts: this.closedStarts.map(encodeNumber),
+      releasedCount: this.releasedCount,
+      closedByKey,
+      overfull: [...this.overfull].map((key) => encodeValue(key as Value)),
+    };
+  }
+
+  /**
+   * Checks what it can cheaply: each group sits in the window of its bounds, open and closed
+   * starts name windows in ascending order, groups are released exactly in released windows, and
+   * the per-key lists and overfull keys hold exactly what they hold between emissions.
+   */
+  restore(data: unknown, table: GroupTableReader): void {
+    const reader = table.reader;
+    const record = reader.store(data, 'aligned');
+    const starts = (field: string): number[] => {
+      const values = reader.array(record[field], `store.${field}`).map((start, i) => {
+        const value = reader.number(start, `store.${field}`, i);
+        if (!this.windows.has(value)) throw reader.error(`store.${field}[${i}]: no such window`);
+        return value;
+      });
+      if (values.some((value, i) => i > 0 && values[i - 1]! >= value)) {
+        throw reader.error(`store.${field}: not ascending`);
+      }
+      return values;
+    };
+    reader.array(record.windows, 'store.windows').forEach((entry, i) => {
+      const [startData, indexes] = reader.array(entry, `store.windows[${i}]`, 2);
+      const start = reader.number(startData, `store.windows[${i}].start`);
+      if (this.windows.has(start)) throw reader.error(`store.windows[${i}]: a window twice`);
+      const window: Window = new Map();
+      for (const group of table.groupsAt(indexes, `store.windows[${i}].groups`)) {
+        if (group.startMs !== start || group.endMs !== start + this.sizeMs || group.dead) {
+          throw reader.error(`store.windows[${i}]: a group of another window`);
+        }
+        if (window.has(group.mapKey)) throw reader.error(`store.windows[${i}]: a key twice`);
+        window.set(group.mapKey, group);
+      }
+      this.windows.set(start, window);
+    });
+    for (const start of starts('openStarts')) this.openStarts.push(start);
+    for (const start of starts('closedStarts')) this.closedStarts.push(start);
+    const open = new Set(this.openStarts);
+    if (this.closedStarts.some((start) => open.has(start))) {
+      throw reader.error('store: a window both open and closed');
+    }
+    this.releasedCount = reader.count(
+      record.releasedCount,
+      'store.releasedCount',
+      this.closedStarts.length + 1,
+    );
+    reader.array(record.closedByKey, 'store.closedByKey').forEach((indexes, i) => {
+      const closed = table.groupsAt(indexes, `store.closedByKey[${i}]`);
+      const key = closed[0]?.mapKey;
+      if (
+        closed.length === 0 ||
+        this.closedByKey.has(key) ||
+        closed.some((group) => this.windows.get(group.startMs)?.get(key) !== group)
+      ) {
+        throw reader.error(`store.closedByKey[${i}]: not one key's windows`);
+      }
+      this.closedByKey.set(key, closed);
+    });
+    // Between emissions the keys over the count are exactly those `release` found over it.
+    const keepWindows = this.keep.kind === 'windows' ? this.keep.windows : Infinity;
+    let over = 0;
+    for (const closed of this.closedByKey.values()) if (closed.length > keepWindows) over++;
+    reader.array(record.overfull, 'store.overfull').forEach((data, i) => {
+      const key = reader.value(data, 'store.overfull', i);
+      if (!((this.closedByKey.get(key)?.length ?? 0) > keepWindows) || this.overfull.has(key)) {
+        throw reader.error(`store.overfull[${i}]: a key not over the count, or twice`);
+      }
+      this.overfull.add(key);
+    });
+    if (this.overfull.size !== over) throw reader.error('store.overfull: misses keys');
+    this.checkWindowStates(reader);
+    for (const start of this.openStarts) this.openGroups += this.windows.get(start)!.size;
+    this.nextCloseAtMs = this.openStarts.length > 0 ? this.openStarts[0]! + this.sizeMs : Infinity;
   }
 }
 

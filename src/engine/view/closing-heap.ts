@@ -14,6 +14,23 @@ export class ClosingHeap {
     return this.items.length;
   }
 
+  /** The heap's array as it is (a checkpoint keeps it, so ties pop in the same order). */
+  get entries(): readonly ClosingEntry[] {
+    return this.items;
+  }
+
+  /**
+   * Fills this empty heap with `entries` as they are (from a checkpoint); false, leaving it empty,
+   * when they are not in heap order.
+   */
+  load(entries: readonly ClosingEntry[]): boolean {
+    for (let i = 1; i < entries.length; i++) {
+      if (!(entries[(i - 1) >> 1]!.endMs <= entries[i]!.endMs)) return false;
+    }
+    for (const entry of entries) this.items.push(entry);
+    return true;
+  }
+
   peek(): ClosingEntry | undefined {
     return this.items[0];
   }

@@ -12,6 +12,10 @@ export interface GroupKey {
   mapKey(event: object): unknown;
   /** The key values, or null when the map key is the one key value itself. */
   values(event: object): Value[] | null;
+  /** The map key of the key values `values` returned (checks restored groups). */
+  fromValues(values: readonly Value[]): unknown;
+  /** False when `values` returns null: the map key is the one key value itself. */
+  readonly keepsValues: boolean;
 }
 
 const SEPARATOR = '\u0000';
@@ -20,14 +24,28 @@ const NULL_PART = '\u0001';
 export function compileGroupKey(keys: readonly PlanExpr[]): GroupKey {
   const evaluators = keys.map((key) => compileExpr(key));
   const values = (event: object): Value[] => evaluators.map((evaluate) => evaluate(event));
-  if (evaluators.length === 0) return { mapKey: () => '', values };
+  if (evaluators.length === 0) {
+    return { mapKey: () => '', values, fromValues: () => '', keepsValues: true };
+  }
   if (evaluators.length === 1) {
     const evaluate = evaluators[0]!;
     const structured = keys[0]!.type === 'JSON' || keys[0]!.type === 'ARRAY';
     const key = keys[0]!;
     const read = key.kind === 'field' ? fieldReader(key.name) : evaluate;
-    if (structured) return { mapKey: (event) => JSON.stringify(read(event)), values };
-    return { mapKey: read, values: () => null };
+    if (structured) {
+      return {
+        mapKey: (event) => JSON.stringify(read(event)),
+        values,
+        fromValues: (keyValues) => JSON.stringify(keyValues[0]),
+        keepsValues: true,
+      };
+    }
+    return {
+      mapKey: read,
+      values: () => null,
+      fromValues: (keyValues) => keyValues[0],
+      keepsValues: false,
+    };
   }
   return {
     mapKey(event) {
@@ -39,6 +57,8 @@ export function compileGroupKey(keys: readonly PlanExpr[]): GroupKey {
       return key;
     },
     values,
+    fromValues: (keyValues) => keyValues.map(keyPart).join(SEPARATOR),
+    keepsValues: true,
   };
 }
 

@@ -1,5 +1,12 @@
 import type { Group } from './group.ts';
-import type { StoreHost, WindowStore } from './window-store.ts';
+import type { GroupTableReader, GroupTableWriter } from './group-table.ts';
+import type { StoreCheckpoint, StoreHost, WindowStore } from './window-store.ts';
+
+export interface RunningStoreCheckpoint extends StoreCheckpoint {
+  kind: 'running';
+  /** Every group, in key insertion order. */
+  groups: number[];
+}
 
 /** No window: one group per key for the life of the view (a running aggregate); never late. */
 export class RunningStore implements WindowStore {
@@ -33,5 +40,23 @@ export class RunningStore implements WindowStore {
 
   groups(): Iterable<Group> {
     return this.byKey.values();
+  }
+
+  closedSinceRelease(): Group[] {
+    return [];
+  }
+
+  checkpoint(table: GroupTableWriter): RunningStoreCheckpoint {
+    return { kind: 'running', groups: table.refs(this.byKey.values()) };
+  }
+
+  restore(data: unknown, table: GroupTableReader): void {
+    const record = table.reader.store(data, 'running');
+    for (const group of table.groupsAt(record.groups, 'store.groups')) {
+      if (this.byKey.has(group.mapKey) || group.dead || group.released) {
+        throw table.reader.error('store.groups: a key twice, or a closed group');
+      }
+      this.byKey.set(group.mapKey, group);
+    }
   }
 }

@@ -1,7 +1,30 @@
+import {
+  encodeNumber,
+  encodeValue,
+  type EncodedNumber,
+  type EncodedValue,
+} from '../aggregate/state-codec.ts';
+import type { Value } from '../types.ts';
+import { sameKey } from './checkpoint-reader.ts';
 import type { Group } from './group.ts';
-import { ClosingHeap } from './closing-heap.ts';
+import { ClosingHeap, type ClosingEntry } from './closing-heap.ts';
+import type { GroupTableReader, GroupTableWriter } from './group-table.ts';
 import type { KeepPolicy } from './view-plan.ts';
-import type { StoreHost, WindowStore } from './window-store.ts';
+import type { StoreCheckpoint, StoreHost, WindowStore } from './window-store.ts';
+
+export interface SessionStoreCheckpoint extends StoreCheckpoint {
+  kind: 'session';
+  /** Per key, in insertion order: the key, its open sessions, its closed ones, closedUntilMs. */
+  keys: [EncodedValue, number[], number[], EncodedNumber][];
+  /** The closing heap's array as it is: each entry's group and the end it was filed under. */
+  closingGroups: number[];
+  closingEndsMs: EncodedNumber[];
+  unreleased: number[];
+  /** Keep by duration: released closed sessions not yet expired, in closing order. */
+  closedQueue: number[];
+  /** Keep by count: keys to trim at the next emission, in the order they went over. */
+  overfull: EncodedValue[];
+}
 
 /** The sessions of one key: open ones sorted by start, closed ones in closing order. */
 interface KeySessions {
@@ -187,6 +210,120 @@ export class SessionStore implements WindowStore {
       yield* sessions.open;
       yield* sessions.closed;
     }
+  }
+
+  closedSinceRelease(): Group[] {
+    return this.unreleased.slice();
+  }
+
+  checkpoint(table: GroupTableWriter): SessionStoreCheckpoint {
+    const keys: [EncodedValue, number[], number[], EncodedNumber][] = [];
+    for (const [key, sessions] of this.byKey) {
+      keys.push([
+        encodeValue(key as Value),
+        table.refs(sessions.open),
+        table.refs(sessions.closed),
+        encodeNumber(sessions.closedUntilMs),
+      ]);
+    }
+    const entries = this.closing.entries;
+    return {
+      kind: 'session',
+      keys,
+      closingGroups: entries.map((entry) => table.ref(entry.group)),
+      closingEndsMs: entries.map((entry) => encodeNumber(entry.endMs)),
+      unreleased: table.refs(this.unreleased),
+      closedQueue: table.refs(this.closedQueue.slice(this.closedQueueHead)),
+      overfull: [...this.overfull].map((key) => encodeValue(key as Value)),
+    };
+  }
+
+  /**
+   * Checks what it can cheaply: sessions sit under their own key, open ones are live, sorted by
+   * start and filed once in the closing heap, and the release queue, the expiry queue and the
+   * overfull keys hold exactly the sessions and keys they hold between emissions.
+   */
+  restore(data: unknown, table: GroupTableReader): void {
+    const reader = table.reader;
+    const record = reader.store(data, 'session');
+    const openGroups = new Set<Group>();
+    const closedGroups = new Set<Group>();
+    const place = (group: Group, key: unknown, into: Set<Group>): boolean => {
+      if (!sameKey(group.mapKey, key) || group.dead) return false;
+      if (openGroups.has(group) || closedGroups.has(group)) return false;
+      into.add(group);
+      return true;
+    };
+    reader.array(record.keys, 'store.keys').forEach((entry, i) => {
+      const at = `store.keys[${i}]`;
+      const [keyData, openData, closedData, untilData] = reader.array(entry, at, 4);
+      const key = reader.value(keyData, `${at}.key`);
+      if (this.byKey.has(key)) throw reader.error(`${at}: a key twice`);
+      const open = table.groupsAt(openData, `${at}.open`);
+      const closed = table.groupsAt(closedData, `${at}.closed`);
+      const closedUntilMs = reader.number(untilData, `${at}.closedUntilMs`);
+      if (
+        !open.every((group) => place(group, key, openGroups)) ||
+        !closed.every((group) => place(group, key, closedGroups)) ||
+        open.some((group, j) => group.released || (j > 0 && open[j - 1]!.startMs > group.startMs))
+      ) {
+        throw reader.error(`${at}: sessions of another key, merged, closed, repeated or unsorted`);
+      }
+      this.byKey.set(key, { open, closed, closedUntilMs });
+      this.openGroups += open.length;
+    });
+    const groups = reader.array(record.closingGroups, 'store.closingGroups');
+    const endsMs = reader.array(record.closingEndsMs, 'store.closingEndsMs', groups.length);
+    const filed = new Set<Group>();
+    const entries = groups.map((index, i): ClosingEntry => {
+      const group = table.group(index, 'store.closingGroups', i);
+      const endMs = reader.number(endsMs[i], 'store.closingEndsMs', i);
+      if (!group.dead && (!openGroups.has(group) || filed.has(group) || endMs > group.endMs)) {
+        throw reader.error(`store.closingGroups[${i}]: not an open session filed once`);
+      }
+      filed.add(group);
+      return { group, endMs };
+    });
+    if (!this.closing.load(entries)) throw reader.error('store.closing: not in heap order');
+    for (const group of openGroups) {
+      if (!filed.has(group)) throw reader.error('store.closing: an open session is not filed');
+    }
+    this.nextCloseAtMs = this.closing.peek()?.endMs ?? Infinity;
+    const closedList = (field: string, released: boolean): Group[] => {
+      const list = table.groupsAt(record[field], `store.${field}`);
+      if (list.some((group) => !closedGroups.has(group) || group.released !== released)) {
+        throw reader.error(`store.${field}: holds a group that is not a closed session`);
+      }
+      return list;
+    };
+    for (const group of closedList('unreleased', false)) this.unreleased.push(group);
+    for (const group of closedList('closedQueue', true)) this.closedQueue.push(group);
+    let released = 0;
+    for (const group of closedGroups) if (group.released) released++;
+    if (
+      new Set(this.unreleased).size !== closedGroups.size - released ||
+      this.unreleased.length !== closedGroups.size - released
+    ) {
+      throw reader.error('store.unreleased: does not list every unreleased session once');
+    }
+    const queued = this.keep.kind === 'duration' ? released : 0;
+    if (new Set(this.closedQueue).size !== queued || this.closedQueue.length !== queued) {
+      throw reader.error('store.closedQueue: does not list every released session once');
+    }
+    // Between emissions the keys over the count are exactly those whose released sessions are.
+    const keepWindows = this.keep.kind === 'windows' ? this.keep.windows : Infinity;
+    const releasedOf = (key: unknown): number =>
+      this.byKey.get(key)?.closed.filter((group) => group.released).length ?? 0;
+    let over = 0;
+    for (const key of this.byKey.keys()) if (releasedOf(key) > keepWindows) over++;
+    reader.array(record.overfull, 'store.overfull').forEach((data, i) => {
+      const key = reader.value(data, 'store.overfull', i);
+      if (!(releasedOf(key) > keepWindows) || this.overfull.has(key)) {
+        throw reader.error(`store.overfull[${i}]: a key not over the count, or twice`);
+      }
+      this.overfull.add(key);
+    });
+    if (this.overfull.size !== over) throw reader.error('store.overfull: misses keys');
   }
 }
 

@@ -1,15 +1,24 @@
 import { compileExpr, compilePredicate } from '../expr/compile.ts';
 import { VaneError } from '../../util/index.ts';
+import { encodeNumber } from '../aggregate/state-codec.ts';
 import { parseTimestamp } from '../timestamp.ts';
 import type { OutputRow, Value } from '../types.ts';
 import { AlignedStore } from './aligned-store.ts';
 import { Aggregation } from './aggregation.ts';
 import type { ChangeBatch } from './change-batch.ts';
+import { CheckpointReader } from './checkpoint-reader.ts';
 import type { Group } from './group.ts';
 import { compileGroupKey, type GroupKey } from './group-key.ts';
+import { encodeValues, GroupTableReader, GroupTableWriter } from './group-table.ts';
 import { OutputFormat } from './output-format.ts';
 import { RunningStore } from './running-store.ts';
 import { SessionStore } from './session-store.ts';
+import {
+  CheckpointMismatchError,
+  planFingerprint,
+  VIEW_CHECKPOINT_VERSION,
+  type ViewCheckpoint,
+} from './view-checkpoint.ts';
 import type { ViewPlan } from './view-plan.ts';
 import type { StoreHost, WindowStore } from './window-store.ts';
 
@@ -42,7 +51,7 @@ export class ViewRuntime implements StoreHost {
   readonly plan: ViewPlan;
   readonly aggregation: Aggregation;
   readonly groupKey: GroupKey;
-  private readonly store: WindowStore;
+  private store: WindowStore;
   private readonly filter: ((event: object) => boolean) | null;
   private readonly outputs: ((context: object) => Value)[];
   private readonly having: ((context: object) => boolean) | null;
@@ -61,6 +70,7 @@ export class ViewRuntime implements StoreHost {
   private watermark: number;
   private late = 0;
   private visibleRows = 0;
+  private fingerprint: string | null = null;
 
   constructor(
     plan: ViewPlan,
@@ -231,6 +241,89 @@ export class ViewRuntime implements StoreHost {
     };
   }
 
+  /**
+   * Everything that decides this view's future output, as plain data (see ViewCheckpoint).
+   * `lastEmitMs` belongs to the caller that schedules emissions; it travels with the view's state.
+   * Read-only: the view goes on as if nothing happened.
+   */
+  checkpoint(lastEmitMs = -Infinity): ViewCheckpoint {
+    const table = new GroupTableWriter(this.aggregation);
+    const store = this.store.checkpoint(table);
+    const pending = table.refs(this.pending);
+    const departed = table.refs(this.departed);
+    return {
+      version: VIEW_CHECKPOINT_VERSION,
+      view: this.plan.name,
+      plan: this.planFingerprint,
+      lastEmitMs: encodeNumber(lastEmitMs),
+      watermarkMs: encodeNumber(this.watermark),
+      lateEvents: this.late,
+      rows: this.visibleRows,
+      groups: table.finish(),
+      pending,
+      pendingDeletes: this.pendingDeletes.map(encodeValues),
+      departed,
+      store,
+    };
+  }
+
+  /**
+   * Replaces this view's whole state with a checkpoint's and returns the checkpoint's
+   * `lastEmitMs`. All or nothing: when it throws, the view is as it was. A checkpoint of another
+   * version, view or plan throws CheckpointMismatchError; damaged data throws CORRUPT_STATE. The
+   * checks cover shapes, types, references and the invariants that tie them together, not the
+   * aggregate values themselves (a changed count that is still a count goes unnoticed).
+   */
+  restore(data: unknown): { lastEmitMs: number } {
+    const plan = this.plan;
+    const reader = new CheckpointReader(`view ${plan.name} checkpoint`);
+    const record = reader.record(data, 'checkpoint');
+    if (record.version !== VIEW_CHECKPOINT_VERSION) {
+      throw new CheckpointMismatchError(
+        `${reader.what} has format version ${String(record.version)}; this Vane reads version ${VIEW_CHECKPOINT_VERSION}`,
+      );
+    }
+    if (record.view !== plan.name || record.plan !== this.planFingerprint) {
+      throw new CheckpointMismatchError(
+        `${reader.what} was taken from ${typeof record.view === 'string' ? `view ${record.view}` : 'something else'} with another definition (plan ${String(record.plan)}, this view's is ${this.planFingerprint})`,
+      );
+    }
+    const lastEmitMs = reader.number(record.lastEmitMs, 'lastEmitMs');
+    const watermark = reader.number(record.watermarkMs, 'watermarkMs');
+    const late = reader.count(record.lateEvents, 'lateEvents');
+    const rows = reader.count(record.rows, 'rows');
+    const columnTypes = plan.columns.map((column) => column.type);
+    const keyTypes = plan.groupKeys.map((key) => (key.type === 'NULL' ? 'JSON' : key.type));
+    const table = new GroupTableReader(
+      record.groups,
+      this.aggregation,
+      { columnTypes, keyTypes, groupKey: this.groupKey },
+      reader,
+    );
+    const store = createStore(this, plan);
+    store.restore(record.store, table);
+    const pending = table.groupsAt(record.pending, 'pending');
+    const departed = table.groupsAt(record.departed, 'departed');
+    const pendingDeletes = reader
+      .array(record.pendingDeletes, 'pendingDeletes')
+      .map((row, i) => reader.row(row, columnTypes, 'pendingDeletes', i));
+    table.checkAllUsed();
+    checkRestored(store, pending, departed, rows, this.emitFinal, reader);
+    this.store = store;
+    this.pending = pending;
+    this.pendingDeletes = pendingDeletes;
+    this.departed = departed;
+    this.watermark = watermark;
+    this.late = late;
+    this.visibleRows = rows;
+    return { lastEmitMs };
+  }
+
+  private get planFingerprint(): string {
+    this.fingerprint ??= planFingerprint(this.plan);
+    return this.fingerprint;
+  }
+
   private compileRowFilter(where: RowFilter): (values: readonly Value[]) => boolean {
     const tests = Object.entries(where).map(([name, wanted]) => {
       const index = this.plan.columns.findIndex((column) => column.name === name);
@@ -250,6 +343,57 @@ export class ViewRuntime implements StoreHost {
       return (values: readonly Value[]) => accepted.has(values[index]);
     });
     return (values) => tests.every((test) => test(values));
+  }
+}
+
+/**
+ * The invariants that tie a restored view together between emissions: the row count is the
+ * number of groups with a row; departed groups are merged sessions with a row; queued groups are
+ * exactly the dirty ones (EMIT CHANGES; those outside the store are merged sessions) or exactly
+ * the windows closed since the last emission, in closing order (EMIT FINAL).
+ */
+function checkRestored(
+  store: WindowStore,
+  pending: readonly Group[],
+  departed: readonly Group[],
+  rows: number,
+  emitFinal: boolean,
+  reader: CheckpointReader,
+): void {
+  const stored = new Set<Group>();
+  let visible = 0;
+  let dirty = 0;
+  for (const group of store.groups()) {
+    stored.add(group);
+    if (group.emitted !== null) visible++;
+    if (group.dirty) dirty++;
+  }
+  for (const group of departed) {
+    if (stored.has(group) || group.emitted === null || !group.dead) {
+      throw reader.error('departed: a group that is not a merged session with a row');
+    }
+    visible++;
+  }
+  if (visible !== rows) throw reader.error(`rows: ${rows}, but ${visible} groups have a row`);
+  if (emitFinal) {
+    const closed = store.closedSinceRelease();
+    if (
+      dirty > 0 ||
+      closed.length !== pending.length ||
+      closed.some((group, i) => pending[i] !== group)
+    ) {
+      throw reader.error('pending: not the windows closed since the last emission');
+    }
+    return;
+  }
+  for (const group of pending) {
+    if (!group.dirty || (!stored.has(group) && !group.dead)) {
+      throw reader.error('pending: a group that is not dirty, or not in the view');
+    }
+    if (!stored.has(group)) dirty++;
+  }
+  if (dirty !== pending.length) {
+    throw reader.error('pending: the queued groups and the dirty flags disagree');
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Aggregation } from './aggregation.ts';
 import type { Group } from './group.ts';
 import type { GroupKey } from './group-key.ts';
+import type { GroupTableReader, GroupTableWriter } from './group-table.ts';
 
 /** What a window store reports back to the view that owns it. */
 export interface StoreHost {
@@ -35,4 +36,22 @@ export interface WindowStore {
   groups(): Iterable<Group>;
   /** Groups still accumulating (not closed). */
   readonly openGroupCount: number;
+  /** Groups whose windows closed since the last `release`, in closing order. */
+  closedSinceRelease(): Group[];
+  /**
+   * The store's state as plain data, its groups as indexes into the checkpoint's group table. It
+   * keeps every order the store iterates in (windows, keys, closing order), because those orders
+   * decide the order of rows in snapshots and change batches.
+   */
+  checkpoint(table: GroupTableWriter): StoreCheckpoint;
+  /**
+   * Loads a checkpoint into this new, empty store. Damaged data throws CORRUPT_STATE, leaving the
+   * store unusable: the caller builds a new store for each restore and keeps it only on success.
+   */
+  restore(data: unknown, table: GroupTableReader): void;
+}
+
+/** A store's part of a view checkpoint; each kind of store adds its own fields. */
+export interface StoreCheckpoint {
+  kind: 'running' | 'aligned' | 'session';
 }

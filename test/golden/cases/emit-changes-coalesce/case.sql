@@ -1,6 +1,6 @@
--- EMIT CHANGES with emit_interval = '1s': advanceTo emits a view at most once per interval, one
--- batch holding the latest row of every key that changed; keys that did not change, and changes
--- that leave a row as it was, emit nothing.
+-- EMIT CHANGES with emit_interval = '1s': advanceTo emits a view at most once per interval-aligned
+-- slot ([k·1000, (k+1)·1000) ms), one batch holding the latest row of every key that changed; keys
+-- that did not change, and changes that leave a row as it was, emit nothing.
 CREATE STREAM hits (page STRING, ms DOUBLE, ts TIMESTAMP) WITH (timestamp = 'ts');
 
 CREATE VIEW slowest WITH (emit_interval = '1s') AS
