@@ -54,6 +54,18 @@ describe('vane serve configuration', () => {
     expect(() => serveConfig(['--prot', '1'], {})).toThrow(/--prot/);
   });
 
+  it('reads the checkpoint interval from a flag or the environment, and refuses a bad one', () => {
+    const fromEnv = serveConfig([], { VANE_CHECKPOINT_INTERVAL_MS: '750' });
+    const fromFlag = serveConfig(['--checkpoint-interval', '250'], {
+      VANE_CHECKPOINT_INTERVAL_MS: '750',
+    });
+    if (fromEnv === 'help' || fromFlag === 'help') throw new Error('unexpected help');
+    expect(fromEnv.checkpointIntervalMs).toBe(750);
+    expect(fromFlag.checkpointIntervalMs).toBe(250);
+    expect(() => serveConfig(['--checkpoint-interval', '5'], {})).toThrow(/checkpoint interval/);
+    expect(() => serveConfig(['--checkpoint-interval', 'soon'], {})).toThrow(/checkpoint interval/);
+  });
+
   it('answers --help', () => {
     expect(serveConfig(['--help'], {})).toBe('help');
   });

@@ -7,7 +7,7 @@ export const SERVE_HELP = `vane serve: run the Vane server
 Usage: vane serve [options]
 
 Options:
-  --config <file>        JSON config file (see docs/protocol.md for the fields)
+  --config <file>        JSON config file (fields: docs/configuration.md)
   --host <address>       interface to listen on (default 127.0.0.1)
   --port <n>             port (default 7070; 0 picks a free one)
   --data-dir <dir>       embedded store (default ./vane-data)
@@ -17,12 +17,16 @@ Options:
   --auth-secret <s>      HS256 token secret (or VANE_AUTH_SECRET)
   --public-key <file>    RS256/ES256 public key, PEM (or VANE_PUBLIC_KEY_FILE)
   --allow-origin <o>     allowed browser origin; repeat for more ('*' for any)
+  --checkpoint-interval <ms>
+                         how often view state is checkpointed (default 5000); a restart
+                         replays the log from the last checkpoint
   --log-level <level>    debug, info, warn, error or silent (default info)
   -h, --help             this help
 
 Every option can also come from the environment: VANE_HOST, VANE_PORT, VANE_DATA_DIR, VANE_INIT,
 VANE_DEV=1, VANE_AUTH_SECRET, VANE_PUBLIC_KEY_FILE, VANE_ALLOWED_ORIGINS (comma-separated),
-VANE_LOG_LEVEL. Flags win over the environment, which wins over the config file.
+VANE_CHECKPOINT_INTERVAL_MS, VANE_LOG_LEVEL. Flags win over the environment, which wins over the
+config file.
 
 Examples:
   vane serve --dev --init schema.sql
@@ -46,6 +50,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): VaneConfig 
       'public-key': { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       'log-level': { type: 'string' },
+      'checkpoint-interval': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -62,6 +67,10 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): VaneConfig 
     initSql: env.VANE_INIT === undefined ? undefined : readFileSync(env.VANE_INIT, 'utf8'),
     allowedOrigins: env.VANE_ALLOWED_ORIGINS?.split(',').map((origin) => origin.trim()),
     logLevel: env.VANE_LOG_LEVEL as VaneConfig['logLevel'] | undefined,
+    checkpointIntervalMs:
+      env.VANE_CHECKPOINT_INTERVAL_MS === undefined
+        ? undefined
+        : checkpointInterval(env.VANE_CHECKPOINT_INTERVAL_MS),
     auth: {
       hs256Secret: env.VANE_AUTH_SECRET,
       publicKeyPem:
@@ -78,6 +87,10 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): VaneConfig 
     initSql: values.init === undefined ? undefined : readFileSync(values.init, 'utf8'),
     allowedOrigins: values['allow-origin'],
     logLevel: values['log-level'] as VaneConfig['logLevel'] | undefined,
+    checkpointIntervalMs:
+      values['checkpoint-interval'] === undefined
+        ? undefined
+        : checkpointInterval(values['checkpoint-interval']),
     auth: {
       hs256Secret: values['auth-secret'],
       publicKeyPem:
@@ -91,6 +104,14 @@ function port(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0 || value > 65_535) {
     throw new Error(`'${text}' is not a port number (0 to 65535)`);
+  }
+  return value;
+}
+
+function checkpointInterval(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 50 || value > 3_600_000) {
+    throw new Error(`'${text}' is not a checkpoint interval in ms (50 to 3600000)`);
   }
   return value;
 }

@@ -212,13 +212,42 @@ describe('Ingestor', () => {
     const first = setup(log);
     await first.ingestor.publish('s', [event('1'), event('2')]);
     const restarted = setup(log);
-    expect(restarted.ingestor.rememberLogged()).toBe(2);
+    expect(await restarted.ingestor.rememberLogged()).toBe(2);
     expect(await restarted.ingestor.publish('s', [event('2'), event('3')])).toEqual({
       accepted: 1,
       duplicates: 1,
     });
     const later = setup(log);
     later.clock.advance(600_000);
-    expect(later.ingestor.rememberLogged()).toBe(0);
+    expect(await later.ingestor.rememberLogged()).toBe(0);
+  });
+
+  it('holds publishes with ids until the logged ids are re-learned, in slices', async () => {
+    const log = new MemoryEventLog();
+    const first = setup(log);
+    // 60,000 ids: three slices of re-learning.
+    for (let b = 0; b < 60; b++) {
+      await first.ingestor.publish(
+        's',
+        Array.from({ length: 1_000 }, (_, i) => event(String(b * 1_000 + i))),
+      );
+    }
+    const restarted = setup(log);
+    const remembering = restarted.ingestor.rememberLogged();
+    expect(restarted.ingestor.rememberingIds).toBe(true);
+    // A resend of the very last id arrives while the log is still being read.
+    const resend = restarted.ingestor.publish('s', [event('59999'), event('new')]);
+    expect(await remembering).toBe(60_000);
+    expect(await resend).toEqual({ accepted: 1, duplicates: 1 });
+    expect(restarted.ingestor.rememberingIds).toBe(false);
+  });
+
+  it('re-learns only from the offset it is given', async () => {
+    const log = new MemoryEventLog();
+    const first = setup(log);
+    await first.ingestor.publish('s', [event('1')]);
+    await first.ingestor.publish('s', [event('2')]);
+    const restarted = setup(log);
+    expect(await restarted.ingestor.rememberLogged(2)).toBe(1);
   });
 });

@@ -19,12 +19,17 @@ export interface IngestorOptions {
   onApplyError?: (error: unknown) => void;
   /** Called for every batch answered, with how many events were duplicates. */
   onDuplicates?: (stream: string, duplicates: number) => void;
+  /** Called as soon as a batch is durable, before it is applied or acknowledged (failpoints). */
+  afterDurable?: (offset: number) => void;
 }
 
 export interface PublishResult {
   accepted: number;
   duplicates: number;
 }
+
+/** Events read per slice while re-learning ids at start (about 10 ms of work each). */
+const REMEMBER_SLICE_EVENTS = 20_000;
 
 /**
  * The durable path of an event batch (DESIGN: validate → de-duplicate → append → ack):
@@ -44,6 +49,8 @@ export class Ingestor {
   /** Durable batches waiting for an earlier offset to be applied first. */
   private readonly ready = new Map<number, () => void>();
   private nextToApply: number;
+  /** Set while `rememberLogged` runs: publishes with ids wait for it. */
+  private remembering: Promise<void> | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -58,13 +65,31 @@ export class Ingestor {
 
   /**
    * Re-learns the ids of logged batches still within their stream's horizon, so a producer that
-   * resends after a restart is not counted twice. Reads the whole log (until retention bounds it).
+   * resends after a restart is not counted twice. Reads the log from `fromOffset` (the caller
+   * knows which batches are too old to matter) in slices, yielding to the event loop between
+   * them: the server serves subscribers meanwhile, and publishes to streams with an id column
+   * wait until it is done (they could otherwise take a resent id for a new one).
+   * Resolves with the number of ids remembered.
    */
-  rememberLogged(): number {
+  rememberLogged(fromOffset = this.log.firstOffset): Promise<number> {
+    const done = this.remember(fromOffset);
+    this.remembering = done.then(
+      () => {
+        this.remembering = null;
+      },
+      () => {
+        this.remembering = null;
+      },
+    );
+    return done;
+  }
+
+  private async remember(fromOffset: number): Promise<number> {
     const stored = Promise.resolve(true);
     const now = this.options.now();
     let remembered = 0;
-    for (const entry of this.log.read(this.log.firstOffset)) {
+    let sinceYield = 0;
+    for (const entry of this.log.read(Math.max(fromOffset, this.log.firstOffset))) {
       const idColumn = this.engine.streamSpec(entry.stream)?.idColumn ?? null;
       if (idColumn === null || entry.arrivalMs + this.options.dedupHorizonMs(entry.stream) <= now) {
         continue;
@@ -78,12 +103,27 @@ export class Ingestor {
       }
       this.dedup.commit(claim, claimed);
       remembered += claimed.length;
+      sinceYield += entry.events.length;
+      if (sinceYield >= REMEMBER_SLICE_EVENTS) {
+        sinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     return remembered;
   }
 
+  /** True while `rememberLogged` is still reading the log. */
+  get rememberingIds(): boolean {
+    return this.remembering !== null;
+  }
+
   get pending(): number {
     return this.pendingEvents;
+  }
+
+  /** The log offset of the last batch applied to the engine: the engine's state reflects it. */
+  get appliedOffset(): number {
+    return this.nextToApply - 1;
   }
 
   get dedupEntries(): number {
@@ -108,8 +148,9 @@ export class Ingestor {
         temporary: true,
       });
     }
-    const batch = this.engine.validate(stream, events, receivedAt);
     const idColumn = this.engine.streamSpec(stream)?.idColumn ?? null;
+    if (idColumn !== null && this.remembering !== null) await this.remembering;
+    const batch = this.engine.validate(stream, events, receivedAt);
     let settle!: (durable: boolean) => void;
     const durable = new Promise<boolean>((resolve) => (settle = resolve));
     const { fresh, claim, claimedIds, earlier } =
@@ -133,6 +174,7 @@ export class Ingestor {
       }
       // Durable from here on: the batch is acknowledged even if a view fails to apply it (a bug,
       // reported through onApplyError), since the log holds it and a resend would be a duplicate.
+      this.options.afterDurable?.(offset);
       settle(true);
       await this.applyInOrder(offset, () => {
         this.engine.apply(stream, fresh);

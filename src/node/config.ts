@@ -44,6 +44,11 @@ export interface VaneConfig {
     /** Age past which a batch is dropped from the history. @default 300_000 (5 minutes) */
     maxAgeMs: number;
   };
+  /**
+   * How often every view's state is checkpointed with the log offset it reflects (also at
+   * shutdown). A restart replays the log from the last checkpoint. @default 5_000
+   */
+  checkpointIntervalMs: number;
   /** WebSocket ping interval; a peer that misses a pong is dropped. @default 25_000 */
   heartbeatMs: number;
   /** How often time advances: views emit and throttled subscriptions flush. @default 10 */
@@ -69,6 +74,7 @@ export const DEFAULT_CONFIG: VaneConfig = {
     maxBatchEvents: 10_000,
   },
   history: { maxBatches: 10_000, maxAgeMs: 300_000 },
+  checkpointIntervalMs: 5_000,
   heartbeatMs: 25_000,
   tickMs: 10,
   logLevel: 'info',

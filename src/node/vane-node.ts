@@ -14,8 +14,26 @@ import { parse } from '../sql/index.ts';
 import { systemClock, VaneError, type Clock } from '../util/index.ts';
 import { ChangelogRegistry } from '../views/index.ts';
 import { CatalogJournal, QUERY_VIEW_PREFIX } from './catalog-journal.ts';
+import { CheckpointStore } from './checkpoint-store.ts';
+import { Checkpointer } from './checkpointer.ts';
 import type { VaneConfig } from './config.ts';
+import { failpointsFromEnv, type Failpoint } from './failpoints.ts';
+import { LogRetention } from './log-retention.ts';
 import { QueryViews } from './query-views.ts';
+import { recoverEngine, type RecoveryReport } from './recovery.ts';
+
+/** Views that are checkpointed: all but the hidden views of ad-hoc SQL subscriptions. */
+function isSavedView(name: string): boolean {
+  return !name.startsWith(QUERY_VIEW_PREFIX);
+}
+
+function parseName(saved: string): ['view' | 'stream', string] {
+  const at = saved.indexOf(':');
+  return [saved.slice(0, at) as 'view' | 'stream', saved.slice(at + 1)];
+}
+
+/** Metadata key of the checkpoint rounds' (time, offset) notes (see LogRetention). */
+const ROUNDS_KEY = 'log/rounds';
 
 /** The minimum de-duplication horizon (SPEC §3). */
 const MIN_DEDUP_HORIZON_MS = 600_000;
@@ -42,6 +60,19 @@ export class VaneNode {
   private readonly hubSource: HubSource;
   private readonly dedupHorizons = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private readonly checkpoints: CheckpointStore;
+  private readonly checkpointer: Checkpointer;
+  private readonly retention: LogRetention;
+  private readonly failpoint: Failpoint;
+  /** What the start-up recovery did (restored checkpoints, replayed batches). */
+  lastRecovery: RecoveryReport = {
+    restored: 0,
+    rebuilt: [],
+    replayedBatches: 0,
+    replayedEvents: 0,
+    durationMs: 0,
+  };
   private gaugesAtMs = -Infinity;
   private emissionsHeld: () => boolean = () => false;
   private bytesOutReported = 0;
@@ -67,6 +98,9 @@ export class VaneNode {
       maxAgeMs: config.history.maxAgeMs,
     });
     this.journal = new CatalogJournal(metadata);
+    this.failpoint = failpointsFromEnv();
+    this.checkpoints = new CheckpointStore(metadata);
+    this.retention = new LogRetention(metadata.get(ROUNDS_KEY));
     this.queries = new QueryViews(this.engine, () => this.syncViews());
     this.hubSource = this.createHubSource();
     this.hub = new Hub(this.hubSource, {
@@ -87,6 +121,16 @@ export class VaneNode {
       onDuplicates: (stream, duplicates) => this.metrics.duplicates.inc({ stream }, duplicates),
       onApplyError: (error) =>
         this.logger.error({ err: error }, 'a view failed to apply a stored batch'),
+      afterDurable: () => this.failpoint('ingest.after-append'),
+    });
+    this.checkpointer = new Checkpointer({
+      engine: this.engine,
+      store: this.checkpoints,
+      appliedOffset: () => this.ingestor.appliedOffset,
+      now: () => clock.now(),
+      failpoint: this.failpoint,
+      logger: this.logger,
+      saved: isSavedView,
     });
   }
 
@@ -102,15 +146,41 @@ export class VaneNode {
           }
         : await openLmdbStorage(config.dataDir);
     const node = new VaneNode(config, clock, storage.log, storage.metadata, storage.close, logger);
-    const restored = node.journal.restore(node.engine);
-    if (config.initSql !== null) await node.runInit(config.initSql);
-    const rememberedIds = node.ingestor.rememberLogged();
-    node.syncViews();
-    node.timer = setInterval(() => node.tick(), config.tickMs);
-    logger.info(
-      { restored, rememberedIds, dataDir: config.dataDir, lastOffset: storage.log.lastOffset },
-      'vane node ready',
-    );
+    try {
+      const catalogEntries = node.journal.restore(node.engine);
+      const recovery = recoverEngine(node.engine, node.log, node.checkpoints, logger, isSavedView);
+      node.lastRecovery = recovery;
+      // Recovered rows become the views' emitted state before any changelog is attached: each
+      // start is a new epoch whose first snapshot already holds them (docs/recovery.md).
+      node.engine.flush();
+      if (config.initSql !== null) await node.runInit(config.initSql);
+      // Batches received before the longest horizon began cannot hold ids that still matter.
+      const rememberFrom = node.retention.receivedBy(clock.now() - node.maxDedupHorizonMs()) + 1;
+      void node.ingestor.rememberLogged(rememberFrom).then(
+        (ids) => logger.info({ ids, fromOffset: rememberFrom }, 'event ids re-learned'),
+        (error: unknown) => logger.error({ err: error }, 'event ids could not be re-learned'),
+      );
+      node.syncViews();
+      node.timer = setInterval(() => node.tick(), config.tickMs);
+      if (config.dataDir !== null) {
+        node.checkpointTimer = setInterval(
+          () => void node.checkpointRound(),
+          config.checkpointIntervalMs,
+        );
+      }
+      logger.info(
+        {
+          catalogEntries,
+          recovery,
+          dataDir: config.dataDir,
+          lastOffset: storage.log.lastOffset,
+        },
+        'vane node ready',
+      );
+    } catch (error) {
+      await storage.close();
+      throw error;
+    }
     return node;
   }
 
@@ -154,12 +224,68 @@ export class VaneNode {
         );
       }
     }
+    const before = this.savedNames();
     const results = this.engine.execute(sql);
     if (changesCatalog) {
       this.syncViews();
+      const after = this.savedNames();
+      // A new view or stream is checkpointed before the catalog names it (see CheckpointStore).
+      const created = [...after].filter((name) => !before.has(name));
+      await Promise.all(created.map((name) => this.checkpointer.saveCreated(...parseName(name))));
       await this.journal.save(this.engine);
+      const dropped = [...before].filter((name) => !after.has(name));
+      await Promise.all(dropped.map((name) => this.checkpoints.remove(...parseName(name))));
     }
     return results;
+  }
+
+  /** `view:name` and `stream:name` of everything that is checkpointed. */
+  private savedNames(): Set<string> {
+    return new Set([
+      ...this.engine.streams().map((stream) => `stream:${stream.name}`),
+      ...this.engine
+        .views()
+        .filter((view) => isSavedView(view.name))
+        .map((view) => `view:${view.name}`),
+    ]);
+  }
+
+  /**
+   * One checkpoint round, then retention: the log keeps what a checkpoint does not cover yet, and
+   * the longest of the streams' retentions and de-duplication horizons.
+   */
+  async checkpointRound(): Promise<void> {
+    try {
+      const round = await this.checkpointer.run();
+      this.metrics.checkpoints.inc();
+      this.metrics.checkpointSeconds.set(round.durationMs / 1000);
+      this.metrics.checkpointStallSeconds.set(round.longestStallMs / 1000);
+      const now = this.clock.now();
+      this.retention.noteRound(now, round.minOffset);
+      const before = this.retention.truncateBefore(now, this.retentionMs(), round.minOffset);
+      await this.metadata.put(ROUNDS_KEY, this.retention.notes);
+      if (before > this.log.firstOffset) {
+        this.metrics.logTruncatedBatches.inc(await this.log.truncateBefore(before));
+      }
+    } catch (error) {
+      this.metrics.checkpointFailures.inc();
+      this.logger.error({ err: error }, 'checkpoint failed; the previous one stays valid');
+    }
+  }
+
+  /** How long the log keeps a batch: the longest stream retention and de-duplication horizon. */
+  private retentionMs(): number {
+    let keep = this.maxDedupHorizonMs();
+    for (const stream of this.engine.streams()) keep = Math.max(keep, stream.spec.retentionMs);
+    return keep;
+  }
+
+  private maxDedupHorizonMs(): number {
+    let horizon = MIN_DEDUP_HORIZON_MS;
+    for (const stream of this.engine.streams()) {
+      horizon = Math.max(horizon, this.dedupHorizonMs(stream.name));
+    }
+    return horizon;
   }
 
   /** Streams and views users made (hidden query views left out). */
@@ -186,10 +312,14 @@ export class VaneNode {
     this.closed = true;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    if (this.checkpointTimer !== null) clearInterval(this.checkpointTimer);
+    this.checkpointTimer = null;
     for (let waited = 0; this.ingestor.pending > 0 && waited < 10_000; waited += 10) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     this.engine.flush();
+    // The last checkpoint: a graceful restart replays nothing.
+    if (this.config.dataDir !== null) await this.checkpointRound();
     await this.closeStorage();
     this.logger.info('vane node closed');
   }
@@ -253,7 +383,7 @@ export class VaneNode {
     }
     for (const name of current) {
       if (this.attached.has(name)) continue;
-      // Each start is a new epoch: views start empty until checkpoints exist (issue #4).
+      // Each start is a new epoch (docs/recovery.md): the history of the last run is not kept.
       const changelog = this.changelogs.get(name);
       const detach = this.engine.onChanges(name, (batch: ChangeBatch) => {
         const offset = changelog.append(batch);

@@ -53,6 +53,14 @@ export interface Metrics {
   readonly duplicates: LabeledCounterMetric<'stream'>;
   /** `vane_ack_latency_seconds`: from receiving a batch to acknowledging it durable. */
   readonly ackLatency: HistogramMetric;
+  /** Checkpoint rounds completed, and failed. */
+  readonly checkpoints: CounterMetric;
+  readonly checkpointFailures: CounterMetric;
+  /** Seconds the last checkpoint round took, and the longest it held the event loop at once. */
+  readonly checkpointSeconds: GaugeMetric;
+  readonly checkpointStallSeconds: GaugeMetric;
+  /** Log batches deleted by retention. */
+  readonly logTruncatedBatches: CounterMetric;
   /** `vane_rejected_total{code}`: requests, batches and handshakes refused, by error code. */
   readonly rejected: LabeledCounterMetric<'code', ErrorCode>;
   /** The Prometheus text exposition of everything above plus the process metrics. */
@@ -149,6 +157,23 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       'stream',
     ),
     ackLatency: { observe: (seconds) => ackLatency.observe(seconds) },
+    checkpoints: counter('vane_checkpoints_total', 'Checkpoint rounds completed.'),
+    checkpointFailures: counter(
+      'vane_checkpoint_failures_total',
+      'Checkpoint rounds that failed (the previous checkpoints stay valid).',
+    ),
+    checkpointSeconds: gauge(
+      'vane_checkpoint_last_duration_seconds',
+      'Wall time of the last checkpoint round, until every record was durable.',
+    ),
+    checkpointStallSeconds: gauge(
+      'vane_checkpoint_last_stall_seconds',
+      'The longest the last checkpoint round held the event loop at once (one view).',
+    ),
+    logTruncatedBatches: counter(
+      'vane_log_truncated_batches_total',
+      'Event log batches deleted by retention (older than retention and behind every checkpoint).',
+    ),
     rejected: labeledCounter<'code', ErrorCode>(
       'vane_rejected_total',
       'Requests, event batches and handshakes refused, by error code.',
