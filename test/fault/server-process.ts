@@ -18,6 +18,14 @@ export interface ServeOptions {
   /** 0 picks a free port; the server's log line with its url tells which. */
   port: number;
   readyTimeoutMs: number;
+  /** `--checkpoint-interval <ms>`: how often view state is checkpointed; absent: the default. */
+  checkpointIntervalMs?: number;
+  /**
+   * Failpoints to arm in this process (`VANE_FAILPOINTS`, honoured with `VANE_TEST_FAILPOINTS=1`),
+   * each `name` or `name@N`: the server SIGKILLs itself the Nth time it reaches that point. Without
+   * them neither variable reaches the child, whatever this process's environment holds.
+   */
+  failpoints?: readonly string[];
 }
 
 export interface ExitStatus {
@@ -78,7 +86,21 @@ export class ServerProcess {
       '--log-level',
       'warn',
     ];
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (options.checkpointIntervalMs !== undefined) {
+      args.push('--checkpoint-interval', String(options.checkpointIntervalMs));
+    }
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.VANE_FAILPOINTS;
+    delete env.VANE_TEST_FAILPOINTS;
+    if (options.failpoints !== undefined && options.failpoints.length > 0) {
+      env.VANE_TEST_FAILPOINTS = '1';
+      env.VANE_FAILPOINTS = options.failpoints.join(',');
+    }
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const output: string[] = [];
     let announced: (port: number) => void = () => {};
     const announcedPort = new Promise<number>((resolve) => (announced = resolve));
@@ -105,7 +127,7 @@ export class ServerProcess {
       const outcome = await withDeadline(
         Promise.race([
           announcedPort,
-          exited.then((status) => new Error(`vane serve exited early (${describe(status)})`)),
+          exited.then((status) => new Error(`vane serve exited early (${describeExit(status)})`)),
         ]),
         options.readyTimeoutMs,
         'vane serve to print its url',
@@ -190,7 +212,8 @@ function urlPort(line: string): number | undefined {
   return Number.isInteger(port) && port > 0 ? port : undefined;
 }
 
-function describe(status: ExitStatus): string {
+/** `signal SIGKILL` or `exit code 0`, for messages. */
+export function describeExit(status: ExitStatus): string {
   return status.signal === null ? `exit code ${status.code}` : `signal ${status.signal}`;
 }
 
