@@ -41,8 +41,12 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['eslint.config.js', '**/*.cjs', 'bin/**'],
+    files: ['eslint.config.js', '**/*.cjs', 'bin/**', 'scripts/**'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['bin/**', 'scripts/**'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },
   },
   {
     files: ['**/*.cjs'],
