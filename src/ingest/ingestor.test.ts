@@ -250,4 +250,26 @@ describe('Ingestor', () => {
     const restarted = setup(log);
     expect(await restarted.ingestor.rememberLogged(2)).toBe(1);
   });
+
+  it('holds applying durable batches while a hold is open, then applies them in order', async () => {
+    const log = new MemoryEventLog();
+    const { ingestor, engine } = setup(log);
+    const release = ingestor.holdApply();
+    const first = ingestor.publish('s', [event('1')]);
+    const second = ingestor.publish('s', [event('2')]);
+    let acked = false;
+    void Promise.all([first, second]).then(() => (acked = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Durable, but neither applied nor acknowledged while held.
+    expect(log.lastOffset).toBe(2);
+    expect(ingestor.appliedOffset).toBe(0);
+    expect(engine.stats().streams.s!.events).toBe(0);
+    expect(acked).toBe(false);
+    release();
+    release();
+    expect(await first).toEqual({ accepted: 1, duplicates: 0 });
+    expect(await second).toEqual({ accepted: 1, duplicates: 0 });
+    expect(ingestor.appliedOffset).toBe(2);
+    expect(engine.stats().streams.s!.events).toBe(2);
+  });
 });

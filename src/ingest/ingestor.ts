@@ -49,6 +49,8 @@ export class Ingestor {
   /** Durable batches waiting for an earlier offset to be applied first. */
   private readonly ready = new Map<number, () => void>();
   private nextToApply: number;
+  /** Open `holdApply` holds. */
+  private holds = 0;
   /** Set while `rememberLogged` runs: publishes with ids wait for it. */
   private remembering: Promise<void> | null = null;
 
@@ -245,15 +247,34 @@ export class Ingestor {
         }
         resolve();
       });
-      for (
-        let run = this.ready.get(this.nextToApply);
-        run;
-        run = this.ready.get(this.nextToApply)
-      ) {
-        this.ready.delete(this.nextToApply);
-        this.nextToApply++;
-        run();
-      }
+      this.applyReady();
     });
+  }
+
+  /** Applies the durable batches that are next in log order, unless applying is held. */
+  private applyReady(): void {
+    if (this.holds > 0) return;
+    for (let run = this.ready.get(this.nextToApply); run; run = this.ready.get(this.nextToApply)) {
+      this.ready.delete(this.nextToApply);
+      this.nextToApply++;
+      run();
+    }
+  }
+
+  /**
+   * Stops applying durable batches to the engine until the returned function is called: they
+   * stay queued in log order (and their publishes unacknowledged), so `appliedOffset` and the
+   * engine's state stand still while the caller works on them (a view's backfill from the log).
+   * Appends go on. Releasing twice is harmless.
+   */
+  holdApply(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.applyReady();
+    };
   }
 }

@@ -11,6 +11,12 @@ interface JournalEntry {
   kind: 'stream' | 'view';
   name: string;
   sql: string;
+  /**
+   * The applied log offset when it was created: a stream's batches after it are its own (a
+   * batch at or below it belongs to an earlier stream of the same name). Absent in catalogs saved
+   * before it was recorded: 0.
+   */
+  createdAt?: number;
 }
 
 /**
@@ -19,7 +25,20 @@ interface JournalEntry {
  * they are run again. One put per change keeps the stored catalog always whole.
  */
 export class CatalogJournal {
+  /** Creation offsets by name, as restored and as noted since (`created`). */
+  private readonly createdAt = new Map<string, number>();
+
   constructor(private readonly store: MetadataStore) {}
+
+  /** Notes that `name` was created at applied offset `offset`; saved with the next `save`. */
+  created(name: string, offset: number): void {
+    this.createdAt.set(name, offset);
+  }
+
+  /** The applied log offset when `name` was created (0 if unknown). */
+  createdAtOffset(name: string): number {
+    return this.createdAt.get(name) ?? 0;
+  }
 
   /** Re-creates the stored streams and views; a statement that no longer plans is reported, not skipped silently. */
   restore(engine: Engine): number {
@@ -29,6 +48,7 @@ export class CatalogJournal {
       throw new VaneError('CORRUPT_STATE', 'the stored catalog is not a list of statements');
     }
     for (const entry of entries as JournalEntry[]) {
+      this.createdAt.set(entry.name, Number.isSafeInteger(entry.createdAt) ? entry.createdAt! : 0);
       try {
         engine.execute(entry.sql);
       } catch (error) {
@@ -44,13 +64,21 @@ export class CatalogJournal {
 
   async save(engine: Engine): Promise<void> {
     const entries: JournalEntry[] = [
-      ...engine
-        .streams()
-        .map((stream) => ({ kind: 'stream' as const, name: stream.name, sql: stream.sql })),
+      ...engine.streams().map((stream) => ({
+        kind: 'stream' as const,
+        name: stream.name,
+        sql: stream.sql,
+        createdAt: this.createdAtOffset(stream.name),
+      })),
       ...engine
         .views()
         .filter((view) => !view.name.startsWith(QUERY_VIEW_PREFIX))
-        .map((view) => ({ kind: 'view' as const, name: view.name, sql: view.sql })),
+        .map((view) => ({
+          kind: 'view' as const,
+          name: view.name,
+          sql: view.sql,
+          createdAt: this.createdAtOffset(view.name),
+        })),
     ];
     await this.store.put(KEY, entries);
   }

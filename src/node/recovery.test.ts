@@ -189,7 +189,7 @@ describe('recoverEngine', () => {
     await metadata.remove('checkpoint/view/per_second');
     const second = new Life(log, metadata, clock);
     expect(() => recoverEngine(second.engine, log, second.store, silent, () => true)).toThrow(
-      /view per_second cannot be recovered: it has no checkpoint, and the log no longer starts/,
+      /view per_second cannot be recovered: it has no checkpoint, and the log no longer holds its input/,
     );
   });
 });

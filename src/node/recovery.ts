@@ -34,8 +34,8 @@ interface Target {
  * Never starts with silently wrong state: a checkpoint ahead of the log (the log lost acknowledged
  * batches), a checkpoint whose following batches the log no longer holds, or a gap in the log
  * refuses to start with CORRUPT_STATE naming what is wrong. A damaged or missing checkpoint is
- * repaired by rebuilding from the whole log when the log still starts at offset 1, and the repair
- * is logged; otherwise it refuses too.
+ * repaired by rebuilding from the log when the log still holds all of its input (`inputAfter`:
+ * everything after its creation), and the repair is logged; otherwise it refuses too.
  */
 export function recoverEngine(
   engine: Engine,
@@ -43,6 +43,8 @@ export function recoverEngine(
   store: CheckpointStore,
   logger: Logger,
   saved: (view: string) => boolean,
+  /** The offset after which the log holds all of a view's or stream's input (its creation). */
+  inputAfter: (kind: CheckpointKind, name: string) => number = () => 0,
 ): RecoveryReport {
   const started = performance.now();
   const targets: Target[] = [];
@@ -60,10 +62,11 @@ export function recoverEngine(
       .map((view) => ({ kind: 'view' as const, name: view.name, stream: view.stream })),
   ];
   for (const { kind, name, stream } of all) {
-    const offset = restoreOne(engine, log, store, logger, kind, name);
+    const start = inputAfter(kind, name);
+    const offset = restoreOne(engine, log, store, logger, kind, name, start);
     if (offset === null) rebuilt.push(`${kind} ${name}`);
     else restored++;
-    targets.push({ kind, name, stream, offset: offset ?? 0 });
+    targets.push({ kind, name, stream, offset: offset ?? start });
   }
 
   let replayedBatches = 0;
@@ -109,6 +112,7 @@ function restoreOne(
   logger: Logger,
   kind: CheckpointKind,
   name: string,
+  inputAfter: number,
 ): number | null {
   const what = `${kind} ${name}`;
   let problem = 'it has no checkpoint';
@@ -141,15 +145,18 @@ function restoreOne(
       problem = unusable(error);
     }
   }
-  if (log.firstOffset > 1) {
+  if (log.firstOffset > inputAfter + 1) {
     throw new VaneError(
       'CORRUPT_STATE',
-      `${what} cannot be recovered: ${problem}, and the log no longer starts at its first batch ` +
-        `(it starts at ${log.firstOffset}). Restore the data directory from a backup, or drop and ` +
-        `re-create the ${kind}.`,
+      `${what} cannot be recovered: ${problem}, and the log no longer holds its input (from ` +
+        `offset ${inputAfter + 1}; the log starts at ${log.firstOffset}). Restore the data ` +
+        `directory from a backup, or drop and re-create the ${kind}.`,
     );
   }
-  logger.warn({ [kind]: name, problem }, `${what}: ${problem}; rebuilding it from the whole log`);
+  logger.warn(
+    { [kind]: name, problem, fromOffset: inputAfter + 1 },
+    `${what}: ${problem}; rebuilding it from the log`,
+  );
   return null;
 }
 

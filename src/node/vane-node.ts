@@ -10,10 +10,11 @@ import {
   type MetadataStore,
 } from '../log/index.ts';
 import { createLogger, createMetrics, type Logger, type Metrics } from '../observability/index.ts';
-import { parse } from '../sql/index.ts';
+import { parse, type Statement } from '../sql/index.ts';
 import { systemClock, VaneError, type Clock } from '../util/index.ts';
 import { ChangelogRegistry } from '../views/index.ts';
 import { CatalogJournal, QUERY_VIEW_PREFIX } from './catalog-journal.ts';
+import { backfillView } from './backfill.ts';
 import { CheckpointStore } from './checkpoint-store.ts';
 import { Checkpointer } from './checkpointer.ts';
 import type { VaneConfig } from './config.ts';
@@ -25,6 +26,20 @@ import { recoverEngine, type RecoveryReport } from './recovery.ts';
 /** Views that are checkpointed: all but the hidden views of ad-hoc SQL subscriptions. */
 function isSavedView(name: string): boolean {
   return !name.startsWith(QUERY_VIEW_PREFIX);
+}
+
+/** Names of the views the statements create WITH (backfill = true). */
+function backfilled(statements: readonly Statement[]): Set<string> {
+  const names = new Set<string>();
+  for (const statement of statements) {
+    if (
+      statement.kind === 'create_view' &&
+      statement.options.some((option) => option.key === 'backfill' && option.value === true)
+    ) {
+      names.add(statement.name);
+    }
+  }
+  return names;
 }
 
 function parseName(saved: string): ['view' | 'stream', string] {
@@ -65,6 +80,10 @@ export class VaneNode {
   private readonly checkpointer: Checkpointer;
   private readonly retention: LogRetention;
   private readonly failpoint: Failpoint;
+  /** Serializes catalog changes (DDL). */
+  private catalogChanges: Promise<unknown> = Promise.resolve();
+  /** Views being backfilled: not checkpointed until their backfill is done. */
+  private readonly backfilling = new Set<string>();
   /** What the start-up recovery did (restored checkpoints, replayed batches). */
   lastRecovery: RecoveryReport = {
     restored: 0,
@@ -130,7 +149,7 @@ export class VaneNode {
       now: () => clock.now(),
       failpoint: this.failpoint,
       logger: this.logger,
-      saved: isSavedView,
+      saved: (view) => isSavedView(view) && !this.backfilling.has(view),
     });
   }
 
@@ -148,10 +167,19 @@ export class VaneNode {
     const node = new VaneNode(config, clock, storage.log, storage.metadata, storage.close, logger);
     try {
       const catalogEntries = node.journal.restore(node.engine);
-      const recovery = recoverEngine(node.engine, node.log, node.checkpoints, logger, isSavedView);
+      const recovery = recoverEngine(
+        node.engine,
+        node.log,
+        node.checkpoints,
+        logger,
+        isSavedView,
+        (kind, name) => node.inputAfter(kind, name),
+      );
       node.lastRecovery = recovery;
       // Recovered rows become the views' emitted state before any changelog is attached: each
-      // start is a new epoch whose first snapshot already holds them (docs/recovery.md).
+      // start is a new epoch whose first snapshot already holds them (docs/recovery.md). Time
+      // first: checkpoints hold no processing time, and arrival-time windows may be due to close.
+      node.engine.advanceTo(clock.now());
       node.engine.flush();
       if (config.initSql !== null) await node.runInit(config.initSql);
       // Batches received before the longest horizon began cannot hold ids that still matter.
@@ -224,19 +252,58 @@ export class VaneNode {
         );
       }
     }
+    if (!changesCatalog) return this.engine.execute(sql);
+    // One catalog change at a time: a backfill holds the engine while later DDL waits its turn.
+    const change = this.catalogChanges.then(() => this.changeCatalog(sql, backfilled(statements)));
+    this.catalogChanges = change.catch(() => {});
+    return change;
+  }
+
+  /**
+   * Runs DDL and makes it durable: new views and streams get their creation offset and first
+   * checkpoint (after their backfill, if asked for) before the catalog that names them is saved;
+   * dropped ones lose their checkpoints after it.
+   */
+  private async changeCatalog(sql: string, backfills: Set<string>): Promise<StatementResult[]> {
     const before = this.savedNames();
     const results = this.engine.execute(sql);
-    if (changesCatalog) {
-      this.syncViews();
-      const after = this.savedNames();
-      // A new view or stream is checkpointed before the catalog names it (see CheckpointStore).
-      const created = [...after].filter((name) => !before.has(name));
-      await Promise.all(created.map((name) => this.checkpointer.saveCreated(...parseName(name))));
-      await this.journal.save(this.engine);
-      const dropped = [...before].filter((name) => !after.has(name));
-      await Promise.all(dropped.map((name) => this.checkpoints.remove(...parseName(name))));
+    this.syncViews();
+    const after = this.savedNames();
+    const created = [...after].filter((name) => !before.has(name)).map(parseName);
+    for (const [, name] of created) this.journal.created(name, this.ingestor.appliedOffset);
+    for (const [kind, name] of created) {
+      if (kind !== 'view' || !backfills.has(name)) continue;
+      const stream = this.engine.views().find((view) => view.name === name)!.stream;
+      this.backfilling.add(name);
+      try {
+        const report = await backfillView(this.engine, this.log, this.ingestor, this.logger, {
+          name,
+          stream,
+          streamCreatedAt: this.journal.createdAtOffset(stream),
+        });
+        this.logger.info({ view: name, ...report }, `backfilled view ${name}`);
+      } finally {
+        this.backfilling.delete(name);
+      }
     }
+    await Promise.all(created.map(([kind, name]) => this.checkpointer.saveCreated(kind, name)));
+    await this.journal.save(this.engine);
+    const dropped = [...before].filter((name) => !after.has(name)).map(parseName);
+    await Promise.all(dropped.map(([kind, name]) => this.checkpoints.remove(kind, name)));
     return results;
+  }
+
+  /**
+   * The log offset after which the log holds all of a stream's or view's input: its creation, or
+   * for a view made WITH (backfill = true) its stream's creation.
+   */
+  private inputAfter(kind: 'view' | 'stream', name: string): number {
+    if (kind === 'stream') return this.journal.createdAtOffset(name);
+    const view = this.engine.views().find((candidate) => candidate.name === name);
+    if (view !== undefined && backfilled(parse(view.sql)).has(name)) {
+      return this.journal.createdAtOffset(view.stream);
+    }
+    return this.journal.createdAtOffset(name);
   }
 
   /** `view:name` and `stream:name` of everything that is checkpointed. */
@@ -273,10 +340,17 @@ export class VaneNode {
     }
   }
 
-  /** How long the log keeps a batch: the longest stream retention and de-duplication horizon. */
+  /**
+   * How long the log keeps a batch: the longest stream retention, and for streams with an id
+   * column the de-duplication horizon (restarts re-learn ids from the log). One log holds every
+   * stream, so the longest wins.
+   */
   private retentionMs(): number {
-    let keep = this.maxDedupHorizonMs();
-    for (const stream of this.engine.streams()) keep = Math.max(keep, stream.spec.retentionMs);
+    let keep = 0;
+    for (const stream of this.engine.streams()) {
+      keep = Math.max(keep, stream.spec.retentionMs);
+      if (stream.spec.idColumn !== null) keep = Math.max(keep, this.dedupHorizonMs(stream.name));
+    }
     return keep;
   }
 
