@@ -256,3 +256,32 @@ describe('VaneClient backoff timing', { timeout: 5_000 }, () => {
     expect(failedAttemptDelays(2)).toEqual([250, 500]);
   });
 });
+
+describe('VaneClient heartbeat', { timeout: 5_000 }, () => {
+  it('pings a silent server, and replaces a socket that does not answer', async () => {
+    const states: ConnectionState[] = [];
+    open({ heartbeatMs: 50, onStateChange: (state) => states.push(state) });
+    const first = await server.nextConnection();
+    // The server goes silent: no pong, no close (a half-open connection).
+    const ping = await first.next('ping');
+    expect(ping.id).toBe('heartbeat');
+    const second = await server.nextConnection();
+    expect(states).toContain('reconnecting');
+    // A server that answers keeps the socket: pings come, no third connection.
+    for (let i = 0; i < 3; i++) {
+      const again = await second.next('ping');
+      second.send({ type: 'pong', id: again.id });
+    }
+    expect(server.connections).toHaveLength(2);
+  });
+
+  it('sends no ping while frames keep arriving', async () => {
+    open({ heartbeatMs: 40 });
+    const connection = await server.nextConnection();
+    for (let i = 0; i < 8; i++) {
+      connection.send({ type: 'pong', id: 'chatter' });
+      await sleep(15);
+    }
+    expect(connection.received.filter((frame) => frame.type === 'ping')).toEqual([]);
+  });
+});

@@ -39,6 +39,7 @@ type AnyRow = Record<string, unknown>;
 const DEFAULT_RESET_AFTER_MS = 5_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_PUBLISH_RETRIES = 5;
+const DEFAULT_HEARTBEAT_MS = 20_000;
 
 /**
  * Opens a client to a Vane server (`ws://host:7070/v1/ws`). Returns at once: the connection is made
@@ -90,13 +91,20 @@ export class VaneClient<S extends ClientSchema = AnySchema> {
     this.maxPublishRetries = options.maxPublishRetries ?? DEFAULT_MAX_PUBLISH_RETRIES;
     this.requests = new RequestMap(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
     this.host = this.subscriptionHost();
-    this.connection = new Connection(url, () => protocols(options.token), WebSocket, reconnect, {
-      state: (state, error) => this.stateChanged(state, error),
-      open: () => this.opened(),
-      frame: (frame) => this.route(frame),
-      lost: () => this.lost(),
-      unreadable: (error) => this.options.onError?.(error),
-    });
+    this.connection = new Connection(
+      url,
+      () => protocols(options.token),
+      WebSocket,
+      reconnect,
+      {
+        state: (state, error) => this.stateChanged(state, error),
+        open: () => this.opened(),
+        frame: (frame) => this.route(frame),
+        lost: () => this.lost(),
+        unreadable: (error) => this.options.onError?.(error),
+      },
+      options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    );
     this.connection.start();
   }
 

@@ -45,6 +45,8 @@ export interface ConnectionHandlers {
 }
 
 const OPEN = 1;
+/** The heartbeat's ping; its pong answers no request (the request map ignores unknown ids). */
+const HEARTBEAT_PING = '{"type":"ping","id":"heartbeat"}';
 /** How `ws` words a refused handshake in its error event. */
 const HANDSHAKE_REFUSED = /Unexpected server response: (401|403)\b/;
 
@@ -60,13 +62,24 @@ export class Connection {
   private readonly backoff: Backoff | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stableTimer: ReturnType<typeof setTimeout> | undefined;
+  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  /** Frames received since the last heartbeat check. */
+  private framesSinceBeat = 0;
+  private pingOutstanding = false;
 
+  /**
+   * `heartbeatMs`: every so often, if nothing arrived since the last check, a ping is sent; if
+   * nothing arrives by the check after that, the socket is taken for dead (a half-open TCP
+   * connection, a sleeping laptop, a proxy that dropped it) and replaced, as after any loss. A
+   * browser sees no WebSocket-level pings, so this is how it notices. False: no heartbeat.
+   */
   constructor(
     private readonly url: string,
     private readonly protocols: () => string[],
     private readonly WebSocket: WebSocketConstructor,
     private readonly reconnect: ReconnectOptions | false,
     private readonly handlers: ConnectionHandlers,
+    private readonly heartbeatMs: number | false = false,
   ) {
     this.backoff = reconnect === false ? undefined : new Backoff(reconnect);
   }
@@ -96,6 +109,7 @@ export class Connection {
     if (this.current === 'closed') return;
     clearTimeout(this.retryTimer);
     clearTimeout(this.stableTimer);
+    clearInterval(this.heartbeatTimer);
     const socket = this.socket;
     this.socket = undefined;
     this.setState('closed', error);
@@ -122,10 +136,12 @@ export class Connection {
         this.reconnect === false
           ? undefined
           : setTimeout(() => this.backoff?.reset(), this.reconnect.resetAfterMs);
+      this.startHeartbeat(socket);
       this.handlers.open();
     });
     socket.addEventListener('message', (event) => {
       if (this.socket !== socket) return;
+      this.framesSinceBeat++;
       this.receive(event.data);
     });
     socket.addEventListener('error', (event) => {
@@ -136,24 +152,52 @@ export class Connection {
     });
     socket.addEventListener('close', (event) => {
       if (this.socket !== socket) return;
-      this.socket = undefined;
-      clearTimeout(this.stableTimer);
       const error = refusal ?? refusalError(event.code, event.reason);
-      this.handlers.lost();
-      if (error !== undefined) {
-        this.close(error);
-        return;
-      }
-      const cause = new VaneClientError('CONNECTION_LOST', closeMessage(event.code, event.reason), {
-        temporary: true,
-      });
-      if (this.backoff === undefined) {
-        this.close(cause);
-      } else {
-        this.setState('reconnecting', cause);
-        this.retryTimer = setTimeout(() => this.dial(), this.backoff.next());
-      }
+      this.socketLost(error, closeMessage(event.code, event.reason));
     });
+  }
+
+  /** The current socket is gone: report it, then reconnect or close for good. */
+  private socketLost(refusal: VaneClientError | undefined, message: string): void {
+    this.socket = undefined;
+    clearTimeout(this.stableTimer);
+    clearInterval(this.heartbeatTimer);
+    this.handlers.lost();
+    if (refusal !== undefined) {
+      this.close(refusal);
+      return;
+    }
+    const cause = new VaneClientError('CONNECTION_LOST', message, { temporary: true });
+    if (this.backoff === undefined) {
+      this.close(cause);
+    } else {
+      this.setState('reconnecting', cause);
+      this.retryTimer = setTimeout(() => this.dial(), this.backoff.next());
+    }
+  }
+
+  private startHeartbeat(socket: WebSocketLike): void {
+    if (this.heartbeatMs === false) return;
+    this.framesSinceBeat = 0;
+    this.pingOutstanding = false;
+    this.heartbeatTimer = setInterval(() => {
+      if (this.socket !== socket) return;
+      if (this.framesSinceBeat > 0) {
+        this.framesSinceBeat = 0;
+        this.pingOutstanding = false;
+      } else if (!this.pingOutstanding) {
+        this.pingOutstanding = true;
+        socket.send(HEARTBEAT_PING);
+      } else {
+        // Not even the pong came back: the socket is dead, whatever its state says. Its close
+        // event may take minutes on a half-open connection; a new socket does not wait for it.
+        this.socketLost(
+          undefined,
+          `no answer from the server for ${(2 * this.heartbeatMs) / 1000} s (heartbeat)`,
+        );
+        socket.close(CloseCode.normal);
+      }
+    }, this.heartbeatMs);
   }
 
   private receive(data: unknown): void {

@@ -16,6 +16,12 @@ export interface ConnectOptions {
   WebSocket?: WebSocketConstructor;
   /** Backoff between reconnects (defaults 250 ms, ×2, capped at 10 s, jitter 0.5); false: none. */
   reconnect?: Partial<ReconnectOptions> | false;
+  /**
+   * Heartbeat period (default 20 s): after a period with no frame from the server the SDK sends a
+   * ping, and after a second one it drops the socket and reconnects (resuming subscriptions).
+   * Catches connections that died without a close (half-open TCP, sleep). False: no heartbeat.
+   */
+  heartbeatMs?: number | false;
   /** How long a sent request waits for its answer (default 10 s); time offline does not count. */
   requestTimeoutMs?: number;
   /** How often a publish refused with a temporary error (OVERLOADED, …) is sent again (default 5). */
