@@ -55,7 +55,13 @@ export class ServerProcess {
     const initFile = join(dir, 'schema.sql');
     await writeFile(
       configFile,
-      JSON.stringify({ limits: { connectionsPerIp: options.connectionsPerIp } }),
+      JSON.stringify({
+        limits: {
+          connectionsPerIp: options.connectionsPerIp,
+          // Every generator connects from 127.0.0.1, thousands at once.
+          newConnectionsPerIpPerSecond: 100_000,
+        },
+      }),
     );
     await writeFile(initFile, options.initSql);
     const nodeFlags =

@@ -9,6 +9,7 @@ export { canAdmin, canPublish, canSubscribe, matchesPattern } from './permission
 export { createOriginCheck, type OriginCheck } from './origin.ts';
 export { createTokenBucket, type TokenBucket, type TokenBucketOptions } from './rate-limiter.ts';
 export { createConnectionLimiter, type ConnectionLimiter } from './connection-limiter.ts';
+export { createHandshakeRate, type HandshakeRate } from './handshake-rate.ts';
 export {
   extractToken,
   VANE_SUBPROTOCOL,

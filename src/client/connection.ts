@@ -177,7 +177,8 @@ export class Connection {
   }
 
   private startHeartbeat(socket: WebSocketLike): void {
-    if (this.heartbeatMs === false) return;
+    const periodMs = this.heartbeatMs;
+    if (periodMs === false) return;
     this.framesSinceBeat = 0;
     this.pingOutstanding = false;
     this.heartbeatTimer = setInterval(() => {
@@ -193,11 +194,11 @@ export class Connection {
         // event may take minutes on a half-open connection; a new socket does not wait for it.
         this.socketLost(
           undefined,
-          `no answer from the server for ${(2 * this.heartbeatMs) / 1000} s (heartbeat)`,
+          `no answer from the server for ${(2 * periodMs) / 1000} s (heartbeat)`,
         );
         socket.close(CloseCode.normal);
       }
-    }, this.heartbeatMs);
+    }, periodMs);
   }
 
   private receive(data: unknown): void {

@@ -34,6 +34,11 @@ export interface VaneConfig {
     bytesPerSecond: number;
     /** Open connections per client IP. @default 1_000 */
     connectionsPerIp: number;
+    /**
+     * New WebSocket connections per client IP and second, with bursts of twice as many: stops
+     * connect-close floods that the open-connection cap cannot. @default 200
+     */
+    newConnectionsPerIpPerSecond: number;
     /** Events in one publish. @default 10_000 */
     maxBatchEvents: number;
   };
@@ -71,6 +76,7 @@ export const DEFAULT_CONFIG: VaneConfig = {
     messagesPerSecond: 2_000,
     bytesPerSecond: 16_777_216,
     connectionsPerIp: 1_000,
+    newConnectionsPerIpPerSecond: 200,
     maxBatchEvents: 10_000,
   },
   history: { maxBatches: 10_000, maxAgeMs: 300_000 },

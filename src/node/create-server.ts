@@ -43,6 +43,7 @@ export async function startServer(
     allowedOrigins: config.allowedOrigins,
     maxPayloadBytes: config.limits.maxPayloadBytes,
     connectionsPerIp: config.limits.connectionsPerIp,
+    newConnectionsPerIpPerSecond: config.limits.newConnectionsPerIpPerSecond,
     heartbeatMs: config.heartbeatMs,
     messagesPerSecond: config.limits.messagesPerSecond,
     bytesPerSecond: config.limits.bytesPerSecond,

@@ -11,6 +11,7 @@ export interface TransportOptions {
   allowedOrigins: string[];
   maxPayloadBytes: number;
   connectionsPerIp: number;
+  newConnectionsPerIpPerSecond: number;
   heartbeatMs: number;
   messagesPerSecond: number;
   bytesPerSecond: number;
@@ -48,6 +49,7 @@ export function createTransport(app: ServerApp, options: TransportOptions): Tran
   const gateway = new WsGateway(app, {
     maxPayloadBytes: options.maxPayloadBytes,
     connectionsPerIp: options.connectionsPerIp,
+    newConnectionsPerIpPerSecond: options.newConnectionsPerIpPerSecond,
     heartbeatMs: options.heartbeatMs,
     limits: {
       messagesPerSecond: options.messagesPerSecond,

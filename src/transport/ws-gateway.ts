@@ -3,8 +3,10 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   createConnectionLimiter,
+  createHandshakeRate,
   extractToken,
   type ConnectionLimiter,
+  type HandshakeRate,
   type OriginCheck,
   type Principal,
 } from '../auth/index.ts';
@@ -18,6 +20,7 @@ import { FrameBatcher } from './ws-sink.ts';
 export interface GatewayOptions {
   maxPayloadBytes: number;
   connectionsPerIp: number;
+  newConnectionsPerIpPerSecond: number;
   heartbeatMs: number;
   limits: SessionLimits;
   originAllowed: OriginCheck;
@@ -36,6 +39,7 @@ export interface GatewayOptions {
 export class WsGateway {
   private readonly server: WebSocketServer;
   private readonly connectionLimiter: ConnectionLimiter;
+  private readonly handshakeRate: HandshakeRate;
   private readonly sessions = new Map<WebSocket, WsSession>();
   /** Shared by every connection: bodies encoded once, one socket write per connection per turn. */
   private readonly batcher = new FrameBatcher();
@@ -53,6 +57,11 @@ export class WsGateway {
       handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
     this.connectionLimiter = createConnectionLimiter({ maxPerIp: options.connectionsPerIp });
+    this.handshakeRate = createHandshakeRate({
+      ratePerSec: options.newConnectionsPerIpPerSecond,
+      burst: 2 * options.newConnectionsPerIpPerSecond,
+      now: options.now,
+    });
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
     this.heartbeat.unref();
   }
@@ -79,6 +88,13 @@ export class WsGateway {
     }
     // An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d; count it as a.b.c.d.
     const ip = (request.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+    if (!this.handshakeRate.tryAdmit(ip)) {
+      const seconds = Math.max(1, Math.ceil(this.handshakeRate.retryAfterMs(ip) / 1000));
+      refuse(socket, 429, 'too many new connections from this address; retry shortly', {
+        'Retry-After': String(seconds),
+      });
+      return;
+    }
     if (!this.connectionLimiter.tryAcquire(ip)) {
       refuse(socket, 429, 'too many connections from this address');
       return;
@@ -180,10 +196,18 @@ function within(promise: Promise<void>, ms: number): Promise<void> {
   });
 }
 
-function refuse(socket: Duplex, status: number, message: string): void {
+function refuse(
+  socket: Duplex,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   const body = JSON.stringify({ error: { message } });
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,
   );
 }
 

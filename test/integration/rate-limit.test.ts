@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RawClient, startTestServer, type TestServer } from './helpers.ts';
+import { RawClient, refusedHandshake, startTestServer, type TestServer } from './helpers.ts';
 
 describe('per-connection rate limits', () => {
   let server: TestServer | undefined;
@@ -31,5 +31,28 @@ describe('per-connection rate limits', () => {
       id: 'ok',
     });
     await calm.shut();
+  });
+
+  it('refuses new connections past the per-address rate with 429 and Retry-After', async () => {
+    server = await startTestServer({ limits: { newConnectionsPerIpPerSecond: 5 } });
+    // A burst of twice the rate passes (the time it takes may refill a token or two).
+    const opened: RawClient[] = [];
+    for (let i = 0; i < 10; i++) opened.push(await RawClient.open(server.wsUrl));
+    let refused: { status: number; body: string } | undefined;
+    for (let i = 0; i < 5 && refused === undefined; i++) {
+      try {
+        refused = await refusedHandshake(server.wsUrl);
+      } catch {
+        // accepted: a token had refilled; try again
+      }
+    }
+    expect(refused?.status).toBe(429);
+    expect(refused?.body).toMatch(/too many new connections/);
+    // Connections already open keep working.
+    opened[0]!.send({ type: 'ping', id: 'still' });
+    await expect(opened[0]!.waitFor((frame) => frame.type === 'pong')).resolves.toMatchObject({
+      id: 'still',
+    });
+    for (const client of opened) await client.shut();
   });
 });
