@@ -90,8 +90,19 @@ describe('createTokenVerifier: accepted tokens', () => {
     expect(principal.subject).toBe('ec-user');
   });
 
+  it('refuses a token without exp unless told to accept them', async () => {
+    const token = await sign({ sub: 'bob' }, hsKey(), 'HS256');
+    expect((await refusal(verifier().verify(token))).message).toBe(
+      'token without expiry (exp): this server requires one',
+    );
+    const lenient = await verifier({ requireExpiry: false }).verify(token);
+    expect(lenient.expiresAtMs).toBeNull();
+  });
+
   it('grants no permissions when the vane claim is missing, and never expires without exp', async () => {
-    const principal = await verifier().verify(await sign({ sub: 'bob' }, hsKey(), 'HS256'));
+    const principal = await verifier({ requireExpiry: false }).verify(
+      await sign({ sub: 'bob' }, hsKey(), 'HS256'),
+    );
     expect(principal).toEqual({
       subject: 'bob',
       publish: [],

@@ -12,6 +12,11 @@ export interface TokenVerifierConfig {
   issuer?: string;
   /** When set, the `aud` claim must contain it. */
   audience?: string;
+  /**
+   * Refuse tokens without `exp`: a token that never expires cannot be revoked short of changing
+   * the key. Default true; false accepts them (they then never expire).
+   */
+  requireExpiry?: boolean;
   /** Leeway for `exp` and `nbf` against clock skew between issuer and server; default 0. */
   clockToleranceSec?: number;
   /** Milliseconds since the epoch; defaults to the system clock. */
@@ -55,7 +60,7 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
       try {
         ({ payload } = await jwtVerify(token, await key, {
           algorithms: [algorithm],
-          requiredClaims: ['sub'],
+          requiredClaims: config.requireExpiry === false ? ['sub'] : ['sub', 'exp'],
           clockTolerance: clockToleranceSec,
           currentDate: new Date(now()),
           ...(issuer === undefined ? {} : { issuer }),
@@ -182,6 +187,8 @@ function refusal(error: unknown): VaneError {
         return unauthorized('wrong token audience');
       case 'sub':
         return unauthorized('malformed token: no subject (sub)');
+      case 'exp':
+        return unauthorized('token without expiry (exp): this server requires one');
       default:
         return unauthorized(`token claim "${error.claim}" rejected`);
     }

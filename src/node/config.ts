@@ -18,6 +18,8 @@ export interface VaneConfig {
     publicKeyPem?: string;
     issuer?: string;
     audience?: string;
+    /** Refuse tokens without `exp` (they could never be revoked). @default true */
+    requireExpiry?: boolean;
   };
   /** Browser origins allowed to open WebSockets and call the API; '*' allows any. @default [] */
   allowedOrigins: string[];

@@ -95,6 +95,7 @@ function authenticator(
     publicKeyPem: config.auth.publicKeyPem,
     issuer: config.auth.issuer,
     audience: config.auth.audience,
+    requireExpiry: config.auth.requireExpiry,
   });
   return async (token) => {
     if (token === null)
