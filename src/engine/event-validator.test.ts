@@ -248,3 +248,38 @@ describe('EventValidator: rejected batches', () => {
     },
   );
 });
+
+describe('EventValidator: values that must read back from the log exactly', () => {
+  it('refuses strings with a lone surrogate, in columns and inside JSON', () => {
+    expect(rejection(TRADES, [{ ts: T0, symbol: 'A\ud800' }]).message).toBe(
+      'event 0: symbol: not valid Unicode: the string holds a lone UTF-16 surrogate',
+    );
+    expect(rejection(TRADES, [{ ts: T0, meta: { tags: ['ok', '\udc00x'] } }]).message).toMatch(
+      /event 0: meta: not valid Unicode: a string holds a lone UTF-16 surrogate/,
+    );
+    expect(rejection(TRADES, [{ ts: T0, meta: { ['k\ud800']: 1 } }]).message).toMatch(
+      /a key holds a lone UTF-16 surrogate/,
+    );
+    // A well-formed pair is fine.
+    const pair = new EventValidator(TRADES).validate([{ ts: T0, symbol: 'A😀' }], ARRIVAL_MS);
+    expect(pair.events[0]!.symbol).toBe('A😀');
+  });
+
+  it('refuses a __proto__ key inside a JSON value', () => {
+    const meta = JSON.parse('{"__proto__": {"admin": true}}') as unknown;
+    expect(rejection(TRADES, [{ ts: T0, meta }]).message).toMatch(
+      /event 0: meta: a "__proto__" key is not accepted/,
+    );
+  });
+
+  it('stores -0 as 0, at the top level and inside JSON, without changing the caller’s event', () => {
+    const raw = { ts: T0, price: -0, qty: -0, meta: { x: [-0, 1] } };
+    const validated = new EventValidator(TRADES).validate([raw], ARRIVAL_MS);
+    const event = validated.events[0]!;
+    expect(Object.is(event.price, 0)).toBe(true);
+    expect(Object.is(event.qty, 0)).toBe(true);
+    expect(Object.is((event.meta as { x: number[] }).x[0], 0)).toBe(true);
+    expect(Object.is(raw.price, -0)).toBe(true);
+    expect(Object.is(raw.meta.x[0], -0)).toBe(true);
+  });
+});

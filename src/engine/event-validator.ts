@@ -15,8 +15,13 @@ export interface ValidatedBatch {
  *
  * A batch is accepted whole or rejected whole: the first bad event throws an InvalidEventError
  * naming its index and field. Fields the stream does not declare are ignored. An event is copied
- * only when it must change (a TIMESTAMP given as an ISO string becomes epoch ms); otherwise the
- * caller's object is used as it is and must not be mutated afterwards.
+ * only when it must change (a TIMESTAMP given as an ISO string becomes epoch ms, a -0 becomes 0);
+ * otherwise the caller's object is used as it is and must not be mutated afterwards.
+ *
+ * What is accepted must read back from the event log exactly as it went in, or a restart that
+ * replays the log would compute other results than the live run did. So strings must be
+ * well-formed Unicode (a lone UTF-16 surrogate does not survive UTF-8 storage), -0 is stored as 0
+ * (it does not survive either), and JSON and ARRAY values may not hold a `__proto__` key.
  */
 export class EventValidator {
   private readonly names: string[];
@@ -78,6 +83,17 @@ export class EventValidator {
           event[name] = parseTimestamp(value);
         }
       }
+      for (let c = 0; c < names.length; c++) {
+        const name = names[c]!;
+        const value = event[name];
+        if (typeof value === 'object' && value !== null && hasNegativeZero(value)) {
+          if (event === raw) event = { ...event };
+          event[name] = withoutNegativeZero(value);
+        } else if (value === 0 && 1 / value < 0) {
+          if (event === raw) event = { ...event };
+          event[name] = 0;
+        }
+      }
       if (timeColumn === null) {
         timesMs[i] = arrivalMs;
       } else {
@@ -97,13 +113,15 @@ type Check = (value: unknown) => string | null;
 
 /** Source of a test that is true when a present value is already in engine form. */
 const QUICK_TESTS: Record<SqlType, string | null> = {
-  STRING: "typeof v === 'string'",
-  DOUBLE: "typeof v === 'number' && v - v === 0",
-  BIGINT: 'Number.isSafeInteger(v)',
+  STRING: "typeof v === 'string' && v.isWellFormed()",
+  // `(v !== 0 || 1 / v > 0)` sends -0 to the careful path, which stores it as 0.
+  DOUBLE: "typeof v === 'number' && v - v === 0 && (v !== 0 || 1 / v > 0)",
+  BIGINT: 'Number.isSafeInteger(v) && (v !== 0 || 1 / v > 0)',
   BOOLEAN: "typeof v === 'boolean'",
-  TIMESTAMP: "typeof v === 'number' && v - v === 0 && v <= 8.64e15 && v >= -8.64e15",
+  TIMESTAMP:
+    "typeof v === 'number' && v - v === 0 && v <= 8.64e15 && v >= -8.64e15 && (v !== 0 || 1 / v > 0)",
   JSON: null,
-  ARRAY: 'Array.isArray(v)',
+  ARRAY: null,
 };
 
 /**
@@ -113,8 +131,8 @@ const QUICK_TESTS: Record<SqlType, string | null> = {
  */
 function compileQuickCheck(columns: readonly Column[]): (event: EventRecord) => number {
   const lines = columns.flatMap((column, index) => {
-    const test = QUICK_TESTS[column.type];
-    if (test === null) return [];
+    // JSON and ARRAY values are walked by the careful path whenever present.
+    const test = QUICK_TESTS[column.type] ?? 'false';
     return [
       `v = event[${JSON.stringify(column.name)}];`,
       `if (v !== undefined && v !== null && !(${test})) return ${index};`,
@@ -127,7 +145,12 @@ function compileQuickCheck(columns: readonly Column[]): (event: EventRecord) => 
 }
 
 const CHECKS: Record<SqlType, Check> = {
-  STRING: (value) => (typeof value === 'string' ? null : expected('STRING', value)),
+  STRING: (value) =>
+    typeof value !== 'string'
+      ? expected('STRING', value)
+      : value.isWellFormed()
+        ? null
+        : 'not valid Unicode: the string holds a lone UTF-16 surrogate',
   DOUBLE: (value) =>
     typeof value === 'number' && Number.isFinite(value) ? null : expected('DOUBLE', value),
   BIGINT: (value) => (Number.isSafeInteger(value) ? null : expected('BIGINT', value)),
@@ -138,9 +161,56 @@ const CHECKS: Record<SqlType, Check> = {
         ? `expected TIMESTAMP (ISO-8601 or epoch milliseconds), got '${value.slice(0, 40)}'`
         : expected('TIMESTAMP', value)
       : null,
-  JSON: () => null,
-  ARRAY: (value) => (Array.isArray(value) ? null : expected('ARRAY', value)),
+  JSON: (value) => storableJson(value),
+  ARRAY: (value) => (Array.isArray(value) ? storableJson(value) : expected('ARRAY', value)),
 };
+
+/** Nesting past this is refused: the checks below recurse. */
+const MAX_JSON_DEPTH = 64;
+
+/** Why a JSON value would not read back from the log as it is, or null when it would. */
+function storableJson(value: unknown, depth = 0): string | null {
+  if (typeof value === 'string') {
+    return value.isWellFormed()
+      ? null
+      : 'not valid Unicode: a string holds a lone UTF-16 surrogate';
+  }
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? null : `not JSON: number ${value}`;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth >= MAX_JSON_DEPTH) return `nested deeper than ${MAX_JSON_DEPTH} levels`;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const problem = storableJson(item, depth + 1);
+      if (problem !== null) return problem;
+    }
+    return null;
+  }
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') return 'a "__proto__" key is not accepted';
+    if (!key.isWellFormed()) return 'not valid Unicode: a key holds a lone UTF-16 surrogate';
+    const problem = storableJson((value as Record<string, unknown>)[key], depth + 1);
+    if (problem !== null) return problem;
+  }
+  return null;
+}
+
+function hasNegativeZero(value: unknown): boolean {
+  if (value === 0) return 1 / value < 0;
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some(hasNegativeZero);
+}
+
+/** A copy of a JSON value with every -0 replaced by 0. */
+function withoutNegativeZero(value: unknown): unknown {
+  if (value === 0) return 0;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(withoutNegativeZero);
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, withoutNegativeZero(item)]),
+  );
+}
 
 function expected(type: SqlType, value: unknown): string {
   return `expected ${type}, got ${describe(value)}`;
