@@ -19,10 +19,12 @@ export class CatalogState implements PlannerCatalog {
   constructor(
     readonly streamEntries = new Map<string, StreamEntry>(),
     readonly viewEntries = new Map<string, ViewEntry>(),
+    /** See PlannerCatalog.backfill. */
+    readonly backfill = false,
   ) {}
 
   draft(): CatalogState {
-    return new CatalogState(new Map(this.streamEntries), new Map(this.viewEntries));
+    return new CatalogState(new Map(this.streamEntries), new Map(this.viewEntries), this.backfill);
   }
 
   stream(name: string): StreamSpec | undefined {

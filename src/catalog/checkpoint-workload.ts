@@ -6,7 +6,7 @@
 import type { ChangeBatch } from '../engine/index.ts';
 import { ManualClock } from '../util/index.ts';
 import { createEngine } from './create-engine.ts';
-import type { Engine } from './engine-api.ts';
+import type { Engine, EngineOptions } from './engine-api.ts';
 
 /** The random source of a workload: the tests pass a seeded Prng (engine/aggregate/test-prng.ts). */
 export interface Random {
@@ -168,9 +168,9 @@ export interface Harness {
   log: ChangeBatch[];
 }
 
-export function harness(): Harness {
+export function harness(options: Omit<EngineOptions, 'clock'> = {}): Harness {
   const clock = new ManualClock(T0);
-  const engine = createEngine({ clock });
+  const engine = createEngine({ ...options, clock });
   engine.execute(SQL);
   const log: ChangeBatch[] = [];
   for (const view of VIEWS) engine.onChanges(view, (batch) => log.push(batch));

@@ -24,10 +24,13 @@ import type {
   StatementResult,
   StreamCheckpoint,
   StreamInfo,
+  ViewCheckpointOptions,
+  ViewCheckpointTask,
   ViewInfo,
 } from './engine-api.ts';
 import { keyNames, planStatements, type Action } from './plan-statements.ts';
 import { runQuery } from './run-query.ts';
+import { SlicedViewCheckpoint, ViewFrozenError } from './view-checkpoint-task.ts';
 
 /** Bumped whenever the stream checkpoint layout changes. */
 const STREAM_CHECKPOINT_VERSION = 1;
@@ -38,12 +41,16 @@ interface StreamRuntime {
   /** Highest event time seen (or arrival time), -Infinity before the first event. */
   maxTimeMs: number;
   events: number;
+  /** How many of `views` are frozen: 0 keeps `apply` on its hot path. */
+  frozenViews: number;
 }
 
 interface RunningView {
   runtime: ViewRuntime;
   handlers: ChangeHandler[];
   lastEmitMs: number;
+  /** The open checkpoint task that freezes the view and queues what it misses, or null. */
+  frozen: SlicedViewCheckpoint | null;
 }
 
 /** Creates an embedded engine with an empty catalog. See `Engine` for the contract. */
@@ -52,7 +59,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
 }
 
 class EmbeddedEngine implements Engine {
-  private catalog = new CatalogState();
+  private catalog: CatalogState;
   private readonly streamRuntimes = new Map<string, StreamRuntime>();
   private readonly viewRuntimes = new Map<string, RunningView>();
   private readonly clock;
@@ -60,6 +67,7 @@ class EmbeddedEngine implements Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.clock = options.clock ?? systemClock;
+    this.catalog = new CatalogState(new Map(), new Map(), options.backfill === true);
   }
 
   execute(sql: string): StatementResult[] {
@@ -80,6 +88,7 @@ class EmbeddedEngine implements Engine {
           views: [],
           maxTimeMs: -Infinity,
           events: 0,
+          frozenViews: 0,
         });
         return action.result;
       }
@@ -89,10 +98,11 @@ class EmbeddedEngine implements Engine {
         // A new view starts at the stream's current watermark: it does not reopen closed time.
         const runtime = new ViewRuntime(
           plan,
-          stream.maxTimeMs - plan.latenessMs,
+          // A backfilled view replays the stream's history first: it starts with no watermark.
+          plan.backfill ? -Infinity : stream.maxTimeMs - plan.latenessMs,
           this.options.onLateEvent ?? null,
         );
-        const view: RunningView = { runtime, handlers: [], lastEmitMs: -Infinity };
+        const view: RunningView = { runtime, handlers: [], lastEmitMs: -Infinity, frozen: null };
         this.viewRuntimes.set(action.name, view);
         stream.views.push(view);
         return action.result;
@@ -102,6 +112,11 @@ class EmbeddedEngine implements Engine {
         this.viewRuntimes.delete(action.name);
         const stream = this.streamRuntimes.get(view.runtime.plan.stream)!;
         stream.views.splice(stream.views.indexOf(view), 1);
+        if (view.frozen !== null) {
+          view.frozen.dropped();
+          view.frozen = null;
+          stream.frozenViews--;
+        }
         return action.result;
       }
       case 'drop_stream':
@@ -131,12 +146,16 @@ class EmbeddedEngine implements Engine {
   apply(stream: string, batch: ValidatedBatch, options?: ApplyOptions): IngestResult {
     const runtime = this.requireStream(stream);
     if (options === undefined) {
-      for (const view of runtime.views) view.runtime.process(batch.events, batch.timesMs);
+      if (runtime.frozenViews === 0) {
+        for (const view of runtime.views) view.runtime.process(batch.events, batch.timesMs);
+      } else {
+        for (const view of runtime.views) feed(view, batch);
+      }
       advanceStream(runtime, batch);
     } else {
       const only = options.views === undefined ? null : this.viewsOf(stream, options.views);
       for (const view of runtime.views) {
-        if (only === null || only.has(view)) view.runtime.process(batch.events, batch.timesMs);
+        if (only === null || only.has(view)) feed(view, batch);
       }
       if (options.updateStream ?? true) advanceStream(runtime, batch);
     }
@@ -172,7 +191,10 @@ class EmbeddedEngine implements Engine {
       if (spec.timestampColumn !== null) continue;
       // Arrival-time streams: no event can arrive earlier than now, so time passing closes windows.
       if (nowMs > stream.maxTimeMs) stream.maxTimeMs = nowMs;
-      for (const view of stream.views) view.runtime.advanceWatermark(nowMs - spec.latenessMs);
+      for (const view of stream.views) {
+        if (view.frozen === null) view.runtime.advanceWatermark(nowMs - spec.latenessMs);
+        else view.frozen.queueWatermark(nowMs - spec.latenessMs);
+      }
     }
     this.emit((view) => emitDue(view.lastEmitMs, view.runtime.plan.emitIntervalMs, nowMs), nowMs);
   }
@@ -184,7 +206,7 @@ class EmbeddedEngine implements Engine {
   private emit(due: (view: RunningView) => boolean, nowMs: number): void {
     const errors: unknown[] = [];
     for (const view of this.viewRuntimes.values()) {
-      if (!due(view)) continue;
+      if (view.frozen !== null || !due(view)) continue;
       const batch = view.runtime.flush();
       if (batch === null) continue;
       view.lastEmitMs = nowMs;
@@ -245,8 +267,29 @@ class EmbeddedEngine implements Engine {
     return view.runtime.checkpoint(view.lastEmitMs);
   }
 
+  beginViewCheckpoint(name: string, options: ViewCheckpointOptions = {}): ViewCheckpointTask {
+    const view = this.requireView(name);
+    if (view.frozen !== null) throw new ViewFrozenError(name, 'begin a checkpoint of');
+    const stream = this.streamRuntimes.get(view.runtime.plan.stream)!;
+    const now = options.now ?? (() => performance.now());
+    const task = new SlicedViewCheckpoint(name, view.runtime.checkpointText(view.lastEmitMs), now, {
+      apply: (input) => {
+        if (typeof input === 'number') view.runtime.advanceWatermark(input);
+        else view.runtime.process(input.events, input.timesMs);
+      },
+      unfreeze: () => {
+        view.frozen = null;
+        stream.frozenViews--;
+      },
+    });
+    view.frozen = task;
+    stream.frozenViews++;
+    return task;
+  }
+
   restoreView(name: string, checkpoint: unknown): void {
     const view = this.requireView(name);
+    if (view.frozen !== null) throw new ViewFrozenError(name, 'restore');
     // Restored into a new runtime and swapped in only on success: all or nothing.
     const runtime = new ViewRuntime(
       view.runtime.plan,
@@ -297,6 +340,12 @@ class EmbeddedEngine implements Engine {
     if (view === undefined) throw new VaneError('UNKNOWN_VIEW', `unknown view '${name}'`);
     return view;
   }
+}
+
+/** A view takes a batch, or queues it while frozen. */
+function feed(view: RunningView, batch: ValidatedBatch): void {
+  if (view.frozen === null) view.runtime.process(batch.events, batch.timesMs);
+  else view.frozen.queue(batch);
 }
 
 /** The stream's own state takes a batch: its max event time and event count. */

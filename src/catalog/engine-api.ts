@@ -18,6 +18,12 @@ export interface EngineOptions {
   clock?: Clock;
   /** Called for every event a view drops as late (beyond the stream's lateness). */
   onLateEvent?: LateEventHandler;
+  /**
+   * The host keeps an event log and feeds views created WITH (backfill = true) their stream's
+   * retained history (with `apply(stream, batch, { views: [view], updateStream: false })`) before
+   * live batches. Without it, such views are refused. @default false
+   */
+  backfill?: boolean;
 }
 
 /** The outcome of one statement. Statements that return rows (SELECT, SHOW, DESCRIBE) carry them. */
@@ -78,6 +84,47 @@ export interface StreamCheckpoint {
   maxTimeMs: EncodedNumber;
   /** Events applied, as `stats().streams` counts them. */
   events: number;
+}
+
+/**
+ * A checkpoint of one view taken in slices (see `Engine.beginViewCheckpoint`): the caller runs one
+ * `step` per event-loop turn until it returns true, then reads `json`.
+ */
+export interface ViewCheckpointTask {
+  readonly view: string;
+  /**
+   * Does about `maxMs` of work and returns true when the task is finished. The work comes in
+   * slices (about a thousand groups numbered, one chunk of the group table encoded, or one queued
+   * batch applied); a step stops before a slice once the last one would overrun `maxMs`, and
+   * always does at least one (`step(0)` still makes progress). Once the capture is done, steps
+   * apply the batches the frozen view queued, oldest first (new ones queue behind), and the step
+   * that applies the last one unfreezes the view and returns true. After that `step` returns true
+   * and does nothing. On a task that was aborted (by `abort`, or by DROP VIEW of its view) it
+   * throws CheckpointAbortedError.
+   */
+  step(maxMs: number): boolean;
+  /**
+   * The whole checkpoint as JSON text, once `step` returned true: `restoreView(view,
+   * JSON.parse(json))` restores it, and it is the text of `JSON.stringify(checkpointView(view))`
+   * at the moment the task began. Before that, and on an aborted task, it throws a VaneError
+   * (INVALID_ARGUMENT). The text is built from pieces: its first read (encoding, hashing)
+   * flattens it, in one go.
+   */
+  readonly json: string;
+  /** Events queued for the frozen view and not applied yet: for metrics and limits. */
+  readonly queuedEvents: number;
+  /**
+   * Gives up: everything queued is applied to the view at once and the view is unfrozen; no
+   * checkpoint. Does nothing on a finished or aborted task.
+   */
+  abort(): void;
+}
+
+export interface ViewCheckpointOptions {
+  /**
+   * The time source that bounds each `step`, in milliseconds (any origin). @default performance.now
+   */
+  now?: () => number;
 }
 
 /** Options of `apply` for log replay after a restore. */
@@ -156,6 +203,32 @@ export interface Engine {
    * bytes if the store does not.
    */
   checkpointView(name: string): ViewCheckpoint;
+  /**
+   * Begins a checkpoint of the view that is built a slice at a time, so that a view of any size
+   * never holds the event loop for long (`checkpointView` plus `JSON.stringify` of 100,000 groups
+   * takes hundreds of milliseconds in one go). The checkpoint is the view's state at this call:
+   * save it with the log offset of the last batch applied before it.
+   *
+   * While the task is open the view is FROZEN, so its state cannot change between steps:
+   * - `apply` / `ingest` leave the view as it is and queue its share of each batch (and `apply`'s
+   *   replay to named views queues too); the stream's own state (max time, event count) takes the
+   *   batch as usual. For a stream without a timestamp column, the watermark `advanceTo` would
+   *   have given the view is queued in order with the batches.
+   * - `advanceTo` and `flush` skip the view: no watermark, no emission, no expiry.
+   * - `snapshot`, `execute` SELECT, `views`, `stats` and `checkpointView` read it, as it is: until
+   *   the capture is done, as it was frozen; then as far as the queue has been applied to it.
+   * - `restoreView` and a second `beginViewCheckpoint` on it throw ViewFrozenError.
+   * - DROP VIEW aborts the task: its queue is dropped with the view, and the next `step` throws
+   *   CheckpointAbortedError with code UNKNOWN_VIEW.
+   * What was queued is applied to the view in the order it came, by the last steps (within their
+   * budget, so a long queue does not stall either) or at once by `abort`; then the view takes part
+   * in `advanceTo` / `flush` as usual. So its late events, final rows and stats are those of a
+   * view that was never frozen; only its emissions come later (and the order of its rows in a
+   * snapshot may differ where closed windows expired at other emissions). Queued batches are kept
+   * by reference (the events must not be mutated, as for `apply`) and are not bounded here: the
+   * caller steps the task promptly, and may abort it when `queuedEvents` grows too large.
+   */
+  beginViewCheckpoint(name: string, options?: ViewCheckpointOptions): ViewCheckpointTask;
   /**
    * Replaces the view's whole state with a checkpoint of it, before the view gets events (whatever
    * it had is discarded). All or nothing. A checkpoint of another view, another definition of this

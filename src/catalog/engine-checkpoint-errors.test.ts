@@ -61,9 +61,12 @@ describe('restoring into something else', () => {
       expect(error, name).toBeInstanceOf(CheckpointMismatchError);
       expect(error).toMatchObject({ code: 'CORRUPT_STATE' });
     }
-    const future = { ...checkpoint, version: 2 };
-    expect(() => original.restoreView('a', future)).toThrow(CheckpointMismatchError);
-    expect(() => original.restoreView('a', future)).toThrow(/format version 2/);
+    for (const version of [1, 3]) {
+      // Version 1 had the group table in one piece; only the current version is read.
+      const other = { ...checkpoint, version };
+      expect(() => original.restoreView('a', other)).toThrow(CheckpointMismatchError);
+      expect(() => original.restoreView('a', other)).toThrow(`format version ${version}`);
+    }
     expect(other.views().map((view) => other.checkpointView(view.name))).toEqual(before);
     expect(() => other.restoreView('nope', checkpoint)).toThrow(
       expect.objectContaining({ code: 'UNKNOWN_VIEW' }),
@@ -136,16 +139,19 @@ function damagedFixtures(): { engine: Engine; points: Saved[] } {
 function checkedPaths(data: unknown, columnTypes: readonly SqlType[]): Path[] {
   const paths: Path[] = [];
   const walk = (node: unknown, path: Path): void => {
-    const [top, field, , cell] = path;
-    const emittedCell = top === 'groups' && field === 'emitted' && path.length === 4;
+    const [top, field] = path;
+    // The group table is a list of chunks: groups[chunk][column][group].
+    const column = top === 'groups' ? path[2] : undefined;
+    const emittedCell = column === 'emitted' && path.length === 5;
     const deletedCell = top === 'pendingDeletes' && path.length === 3;
-    if (columnTypes[(emittedCell ? cell : deletedCell ? path[2] : -1) as number] === 'JSON') return;
+    const cell = emittedCell ? path[4] : deletedCell ? path[2] : -1;
+    if (columnTypes[cell as number] === 'JSON') return;
     paths.push(path);
     // Encoded values and aggregate data are leaves here.
     const leaf =
       emittedCell ||
       deletedCell ||
-      (top === 'groups' && path.length === (field === 'keys' || field === 'states' ? 3 : 4)) ||
+      (top === 'groups' && path.length === (column === 'keys' || column === 'states' ? 4 : 5)) ||
       (top === 'store' && field === 'overfull' && path.length === 3) ||
       (top === 'store' && field === 'keys' && path.length === 4 && path[3] === 0);
     if (leaf || typeof node !== 'object' || node === null) return;

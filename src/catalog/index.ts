@@ -4,3 +4,4 @@ export { describeWindow } from './plan-statements.ts';
 export type * from './engine-api.ts';
 export type { EventRecord, ValidatedBatch } from '../engine/index.ts';
 export { CheckpointMismatchError } from '../engine/index.ts';
+export { CheckpointAbortedError, ViewFrozenError } from './view-checkpoint-task.ts';

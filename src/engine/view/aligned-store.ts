@@ -224,14 +224,20 @@ export class AlignedStore implements WindowStore {
     return groups;
   }
 
-  checkpoint(table: GroupTableWriter): AlignedStoreCheckpoint {
+  *checkpoint(table: GroupTableWriter): Generator<void, AlignedStoreCheckpoint> {
     const windows: [EncodedNumber, number[]][] = [];
     for (const [start, window] of this.windows) {
-      windows.push([encodeNumber(start), table.refs(window.values())]);
+      windows.push([encodeNumber(start), yield* table.refs(window.values())]);
     }
     const closedByKey: number[][] = [];
     for (const closed of this.closedByKey.values()) {
-      if (closed.length > 0) closedByKey.push(table.refs(closed));
+      if (closed.length > 0) closedByKey.push(table.refsNow(closed));
+      if (table.paced()) yield;
+    }
+    const overfull: EncodedValue[] = [];
+    for (const key of this.overfull) {
+      overfull.push(encodeValue(key as Value));
+      if (table.paced(1)) yield;
     }
     return {
       kind: 'aligned',
@@ -240,7 +246,7 @@ export class AlignedStore implements WindowStore {
       closedStarts: this.closedStarts.map(encodeNumber),
       releasedCount: this.releasedCount,
       closedByKey,
-      overfull: [...this.overfull].map((key) => encodeValue(key as Value)),
+      overfull,
     };
   }
 

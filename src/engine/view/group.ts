@@ -4,6 +4,8 @@ import type { Value } from '../types.ts';
 const RELEASED: never[] = [];
 const DIRTY = 1;
 const DEAD = 2;
+const FLAG_BITS = DIRTY | DEAD;
+const MARK_SHIFT = 2;
 
 /**
  * One group of a view: one key in one window. Holds the aggregate state (as a GroupState) until the
@@ -15,7 +17,10 @@ export class Group implements GroupState {
   objs: unknown[];
   /** Last emitted output values (internal form, `columns` order); null when not in the view. */
   emitted: Value[] | null = null;
-  /** DIRTY | DEAD bits, in one field: groups are the engine's most numerous objects. */
+  /**
+   * DIRTY | DEAD bits, and above them a checkpoint's mark, in one field: groups are the engine's
+   * most numerous objects.
+   */
   private flags = 0;
 
   /**
@@ -50,6 +55,18 @@ export class Group implements GroupState {
 
   set dead(value: boolean) {
     this.flags = value ? this.flags | DEAD : this.flags & ~DEAD;
+  }
+
+  /**
+   * Set only while a checkpoint numbers the view's groups (GroupTableWriter): the group's index in
+   * the checkpoint plus one, or 0 when not numbered yet. At most 2^29 - 1.
+   */
+  get mark(): number {
+    return this.flags >>> MARK_SHIFT;
+  }
+
+  set mark(value: number) {
+    this.flags = (this.flags & FLAG_BITS) | (value << MARK_SHIFT);
   }
 
   /** Drops the aggregate state of a closed window; the emitted row stays. */

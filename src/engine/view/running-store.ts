@@ -46,8 +46,8 @@ export class RunningStore implements WindowStore {
     return [];
   }
 
-  checkpoint(table: GroupTableWriter): RunningStoreCheckpoint {
-    return { kind: 'running', groups: table.refs(this.byKey.values()) };
+  *checkpoint(table: GroupTableWriter): Generator<void, RunningStoreCheckpoint> {
+    return { kind: 'running', groups: yield* table.refs(this.byKey.values()) };
   }
 
   restore(data: unknown, table: GroupTableReader): void {

@@ -216,25 +216,42 @@ export class SessionStore implements WindowStore {
     return this.unreleased.slice();
   }
 
-  checkpoint(table: GroupTableWriter): SessionStoreCheckpoint {
+  *checkpoint(table: GroupTableWriter): Generator<void, SessionStoreCheckpoint> {
     const keys: [EncodedValue, number[], number[], EncodedNumber][] = [];
     for (const [key, sessions] of this.byKey) {
       keys.push([
         encodeValue(key as Value),
-        table.refs(sessions.open),
-        table.refs(sessions.closed),
+        sessions.open.length > 64 ? yield* table.refs(sessions.open) : table.refsNow(sessions.open),
+        sessions.closed.length > 64
+          ? yield* table.refs(sessions.closed)
+          : table.refsNow(sessions.closed),
         encodeNumber(sessions.closedUntilMs),
       ]);
+      if (table.paced(1)) yield;
     }
     const entries = this.closing.entries;
+    const closingGroups = new Array<number>(entries.length);
+    const closingEndsMs = new Array<EncodedNumber>(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      closingGroups[i] = table.ref(entries[i]!.group);
+      closingEndsMs[i] = encodeNumber(entries[i]!.endMs);
+      if (table.paced()) yield;
+    }
+    const unreleased = yield* table.refs(this.unreleased);
+    const closedQueue = yield* table.refs(this.closedQueue.slice(this.closedQueueHead));
+    const overfull: EncodedValue[] = [];
+    for (const key of this.overfull) {
+      overfull.push(encodeValue(key as Value));
+      if (table.paced(1)) yield;
+    }
     return {
       kind: 'session',
       keys,
-      closingGroups: entries.map((entry) => table.ref(entry.group)),
-      closingEndsMs: entries.map((entry) => encodeNumber(entry.endMs)),
-      unreleased: table.refs(this.unreleased),
-      closedQueue: table.refs(this.closedQueue.slice(this.closedQueueHead)),
-      overfull: [...this.overfull].map((key) => encodeValue(key as Value)),
+      closingGroups,
+      closingEndsMs,
+      unreleased,
+      closedQueue,
+      overfull,
     };
   }
 

@@ -4,13 +4,19 @@ import type { GroupTableData } from './group-table.ts';
 import type { StoreCheckpoint } from './window-store.ts';
 import type { ViewPlan } from './view-plan.ts';
 
-/** Bumped whenever the checkpoint layout changes; a checkpoint of another version is refused. */
-export const VIEW_CHECKPOINT_VERSION = 1;
+/**
+ * Bumped whenever the checkpoint layout changes; a checkpoint of another version is refused.
+ * Version 2: the group table is a list of chunks (version 1 had one table), and comes last.
+ */
+export const VIEW_CHECKPOINT_VERSION = 2;
 
 /**
  * Everything that decides a view's future output, as plain data: it survives JSON and msgpack
  * round trips (numbers JSON cannot hold and -0 are encoded, see state-codec.ts). Groups are stored
- * once, column by column, in `groups`; everything else refers to a group by its index there.
+ * once, column by column, in the chunks of `groups`; everything else refers to a group by its index
+ * there (counted across chunks). The table comes last, after everything that numbers its groups,
+ * so the JSON text can be written in slices (ViewRuntime.checkpointText): the fields above it
+ * first, then one chunk at a time.
  *
  * Use: save it with the log offset of the last batch the view had applied; to recover, create the
  * view from the same SQL, restore it, and apply only the batches after that offset.
@@ -25,7 +31,6 @@ export interface ViewCheckpoint {
   watermarkMs: EncodedNumber;
   lateEvents: number;
   rows: number;
-  groups: GroupTableData;
   /** Groups queued for the next emission, in queue order. */
   pending: number[];
   /** Rows (internal form) the next emission deletes. */
@@ -33,7 +38,12 @@ export interface ViewCheckpoint {
   /** Groups that left the store but whose rows stay until the next emission deletes them. */
   departed: number[];
   store: StoreCheckpoint;
+  /** The group table in chunks of a fixed number of groups per view (the last may be shorter). */
+  groups: GroupTableData[];
 }
+
+/** A checkpoint without its group table: what a slice-by-slice writer writes first. */
+export type ViewCheckpointHead = Omit<ViewCheckpoint, 'groups'>;
 
 /**
  * Restoring a checkpoint into a view or stream it was not taken from (another name, another

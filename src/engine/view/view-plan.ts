@@ -48,4 +48,9 @@ export interface ViewPlan {
   emit: 'changes' | 'final';
   emitIntervalMs: number;
   keep: KeepPolicy;
+  /**
+   * Created WITH (backfill = true): the view starts with no watermark (not its stream's), and
+   * the host feeds it the retained log before live batches.
+   */
+  backfill: boolean;
 }

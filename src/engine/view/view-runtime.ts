@@ -1,6 +1,6 @@
 import { compileExpr, compilePredicate } from '../expr/compile.ts';
 import { VaneError } from '../../util/index.ts';
-import { encodeNumber } from '../aggregate/state-codec.ts';
+import { encodeNumber, type EncodedValue } from '../aggregate/state-codec.ts';
 import { parseTimestamp } from '../timestamp.ts';
 import type { OutputRow, Value } from '../types.ts';
 import { AlignedStore } from './aligned-store.ts';
@@ -10,6 +10,7 @@ import { CheckpointReader } from './checkpoint-reader.ts';
 import type { Group } from './group.ts';
 import { compileGroupKey, type GroupKey } from './group-key.ts';
 import { encodeValues, GroupTableReader, GroupTableWriter } from './group-table.ts';
+import { JsonText } from './json-text.ts';
 import { OutputFormat } from './output-format.ts';
 import { RunningStore } from './running-store.ts';
 import { SessionStore } from './session-store.ts';
@@ -18,9 +19,10 @@ import {
   planFingerprint,
   VIEW_CHECKPOINT_VERSION,
   type ViewCheckpoint,
+  type ViewCheckpointHead,
 } from './view-checkpoint.ts';
 import type { ViewPlan } from './view-plan.ts';
-import type { StoreHost, WindowStore } from './window-store.ts';
+import type { StoreCheckpoint, StoreHost, WindowStore } from './window-store.ts';
 
 /** Called for each event dropped as late (beyond the allowed lateness) by one view. */
 export type LateEventHandler = (view: string, event: object, timeMs: number) => void;
@@ -71,6 +73,8 @@ export class ViewRuntime implements StoreHost {
   private late = 0;
   private visibleRows = 0;
   private fingerprint: string | null = null;
+  /** A checkpoint is numbering this view's groups (their marks are in use). */
+  private capturing = false;
 
   constructor(
     plan: ViewPlan,
@@ -247,11 +251,62 @@ export class ViewRuntime implements StoreHost {
    * Read-only: the view goes on as if nothing happened.
    */
   checkpoint(lastEmitMs = -Infinity): ViewCheckpoint {
-    const table = new GroupTableWriter(this.aggregation);
-    const store = this.store.checkpoint(table);
-    const pending = table.refs(this.pending);
-    const departed = table.refs(this.departed);
-    return {
+    const { head, table } = runToEnd(this.checkpointHead(lastEmitMs));
+    return { ...head, groups: [...table.chunks()] };
+  }
+
+  /**
+   * The checkpoint as JSON text, `JSON.stringify(this.checkpoint(lastEmitMs))` to the byte, built
+   * in slices: the generator yields after each slice of work (about a thousand groups numbered, or
+   * one chunk of the group table built and encoded) and returns the text. The view must not change
+   * until the generator is done: the caller freezes it (no `process`, `advanceWatermark`, `flush`
+   * or `restore`); reading it (`snapshot`, `rows`, `stats`, `checkpoint`) is fine.
+   */
+  *checkpointText(lastEmitMs = -Infinity): Generator<void, string> {
+    const { head, table } = yield* this.checkpointHead(lastEmitMs);
+    const out = new JsonText();
+    out.write('{');
+    yield* out.members(head);
+    out.write(',"groups":[');
+    let first = true;
+    for (const chunk of table.chunks()) {
+      out.write((first ? '' : ',') + JSON.stringify(chunk));
+      first = false;
+      yield;
+    }
+    out.write(']}');
+    return out.text;
+  }
+
+  /** Numbers the groups (the table's order) and builds everything but the table, in slices. */
+  private *checkpointHead(
+    lastEmitMs: number,
+  ): Generator<void, { head: ViewCheckpointHead; table: GroupTableWriter }> {
+    // One capture at a time numbers groups on the groups themselves; one taken meanwhile (a
+    // `checkpoint` while `checkpointText` runs) uses a Map.
+    const exclusive = !this.capturing;
+    const chunkGroups = this.plan.objSlots === 0 ? 128 : 32;
+    const table = new GroupTableWriter(this.aggregation, chunkGroups, exclusive);
+    this.capturing = true;
+    let store: StoreCheckpoint;
+    let pending: number[];
+    let departed: number[];
+    try {
+      store = yield* this.store.checkpoint(table);
+      pending = yield* table.refs(this.pending);
+      departed = yield* table.refs(this.departed);
+      yield* table.unmark();
+    } finally {
+      // Also when the capture is abandoned half way (`return` on the generator).
+      table.unmarkAll();
+      if (exclusive) this.capturing = false;
+    }
+    const pendingDeletes: EncodedValue[][] = [];
+    for (const values of this.pendingDeletes) {
+      pendingDeletes.push(encodeValues(values));
+      if (table.paced(values.length)) yield;
+    }
+    const head: ViewCheckpointHead = {
       version: VIEW_CHECKPOINT_VERSION,
       view: this.plan.name,
       plan: this.planFingerprint,
@@ -259,12 +314,12 @@ export class ViewRuntime implements StoreHost {
       watermarkMs: encodeNumber(this.watermark),
       lateEvents: this.late,
       rows: this.visibleRows,
-      groups: table.finish(),
       pending,
-      pendingDeletes: this.pendingDeletes.map(encodeValues),
+      pendingDeletes,
       departed,
       store,
     };
+    return { head, table };
   }
 
   /**
@@ -427,4 +482,12 @@ function sameValues(
     if (JSON.stringify(x) !== JSON.stringify(y)) return false;
   }
   return true;
+}
+
+/** Runs a generator of slices of work to its end, at once. */
+function runToEnd<T>(slices: Generator<void, T>): T {
+  for (;;) {
+    const next = slices.next();
+    if (next.done === true) return next.value;
+  }
 }

@@ -41,9 +41,10 @@ export interface WindowStore {
   /**
    * The store's state as plain data, its groups as indexes into the checkpoint's group table. It
    * keeps every order the store iterates in (windows, keys, closing order), because those orders
-   * decide the order of rows in snapshots and change batches.
+   * decide the order of rows in snapshots and change batches. A generator that yields between
+   * slices of work (GroupTableWriter.paced): the store must not change until it is done.
    */
-  checkpoint(table: GroupTableWriter): StoreCheckpoint;
+  checkpoint(table: GroupTableWriter): Generator<void, StoreCheckpoint>;
   /**
    * Loads a checkpoint into this new, empty store. Damaged data throws CORRUPT_STATE, leaving the
    * store unusable: the caller builds a new store for each restore and keeps it only on success.
