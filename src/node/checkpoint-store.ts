@@ -65,11 +65,17 @@ export class CheckpointStore {
   }
 
   put(kind: CheckpointKind, name: string, checkpoint: StoredCheckpoint): Promise<void> {
-    const record: StoredRecord = {
-      offset: checkpoint.offset,
-      savedAtMs: checkpoint.savedAtMs,
-      json: JSON.stringify(checkpoint.state),
-    };
+    return this.putJson(kind, name, checkpoint, JSON.stringify(checkpoint.state));
+  }
+
+  /** Saves a checkpoint whose state is already JSON text (Engine.beginViewCheckpoint). */
+  putJson(
+    kind: CheckpointKind,
+    name: string,
+    at: { offset: number; savedAtMs: number },
+    json: string,
+  ): Promise<void> {
+    const record: StoredRecord = { offset: at.offset, savedAtMs: at.savedAtMs, json };
     return this.metadata.put(keyOf(kind, name), record);
   }
 

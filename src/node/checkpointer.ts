@@ -1,4 +1,4 @@
-import type { Engine } from '../catalog/index.ts';
+import { CheckpointAbortedError, type Engine } from '../catalog/index.ts';
 import type { Logger } from '../observability/index.ts';
 import type { CheckpointKind, CheckpointStore } from './checkpoint-store.ts';
 import type { Failpoint } from './failpoints.ts';
@@ -29,14 +29,19 @@ export interface CheckpointRound {
   longestStallMs: number;
 }
 
+/** The most one step of a view's capture may hold the event loop. */
+const STEP_MS = 3;
+
 /**
  * Takes checkpoints: every view's and stream's state with the log offset it reflects, saved as
  * one durable record each (CheckpointStore).
  *
- * A round captures one record per event-loop turn, so a round stalls ingest and fan-out only for
- * the time one view takes to capture and encode, never for all of them together; each record
- * carries the applied offset of its own turn. Rounds never overlap: a round asked for while one
- * runs waits for it and runs after.
+ * A view is captured in steps of about STEP_MS, one per event-loop turn, while the engine keeps
+ * it frozen (Engine.beginViewCheckpoint): ingest and fan-out go on between steps, the view's
+ * share of new batches waits and is applied when the capture is done. So a round holds the event
+ * loop for a few milliseconds at a time whatever the views' sizes, plus the store's write of each
+ * record's text. Each record carries the applied offset at which its capture began. Rounds never
+ * overlap: a round asked for while one runs waits for it and runs after.
  */
 export class Checkpointer {
   private running: Promise<CheckpointRound> | null = null;
@@ -67,6 +72,42 @@ export class Checkpointer {
     });
   }
 
+  /**
+   * One record's JSON text and the applied offset it reflects, or null if the view or stream is
+   * gone. `stalled` hears how long each synchronous piece held the event loop.
+   */
+  private async capture(
+    kind: CheckpointKind,
+    name: string,
+    stalled: (ms: number) => void,
+  ): Promise<{ offset: number; json: string } | null> {
+    const { engine } = this.options;
+    let started = performance.now();
+    if (kind === 'stream') {
+      if (engine.streamSpec(name) === undefined) return null;
+      const json = JSON.stringify(engine.checkpointStream(name));
+      stalled(performance.now() - started);
+      return { offset: this.options.appliedOffset(), json };
+    }
+    if (!engine.views().some((view) => view.name === name)) return null;
+    const offset = this.options.appliedOffset();
+    const task = engine.beginViewCheckpoint(name);
+    try {
+      while (!task.step(STEP_MS)) {
+        stalled(performance.now() - started);
+        await nextTurn();
+        started = performance.now();
+      }
+      const json = task.json;
+      stalled(performance.now() - started);
+      return { offset, json };
+    } catch (error) {
+      if (error instanceof CheckpointAbortedError) return null;
+      task.abort();
+      throw error;
+    }
+  }
+
   private async round(): Promise<CheckpointRound> {
     const { engine, store, failpoint } = this.options;
     const started = performance.now();
@@ -84,17 +125,15 @@ export class Checkpointer {
     const writes: Promise<void>[] = [];
     for (const [kind, name] of targets) {
       if (records > 0) await nextTurn();
-      const captureStarted = performance.now();
-      // The view or stream may have been dropped while the round waited for its turn.
-      const exists =
-        kind === 'view'
-          ? engine.views().some((view) => view.name === name)
-          : engine.streamSpec(name) !== undefined;
-      if (!exists) continue;
-      const offset = this.options.appliedOffset();
-      const state = kind === 'view' ? engine.checkpointView(name) : engine.checkpointStream(name);
-      const write = store.put(kind, name, { offset, savedAtMs: this.options.now(), state });
-      longestStallMs = Math.max(longestStallMs, performance.now() - captureStarted);
+      const captured = await this.capture(kind, name, (ms) => {
+        longestStallMs = Math.max(longestStallMs, ms);
+      });
+      // Dropped while the round was on its way to it.
+      if (captured === null) continue;
+      const { offset, json } = captured;
+      const writeStarted = performance.now();
+      const write = store.putJson(kind, name, { offset, savedAtMs: this.options.now() }, json);
+      longestStallMs = Math.max(longestStallMs, performance.now() - writeStarted);
       minOffset = Math.min(minOffset, offset);
       records++;
       if (records === 1 && targets.length > 1) {

@@ -110,6 +110,7 @@ export class VaneNode {
     this.engine = createEngine({
       clock,
       onLateEvent: (view) => this.metrics.lateEvents.inc({ view }),
+      backfill: true,
     });
     this.changelogs = new ChangelogRegistry({
       now: () => clock.now(),

@@ -790,7 +790,7 @@ describe('planView errors', () => {
   FROM trades`,
     ],
     [
-      'backfill needs the retained event log, which the embedded engine does not have yet',
+      'backfill needs the retained event log: the server has one, an embedded engine does not',
       'SQL_UNSUPPORTED',
       2,
       9,

@@ -32,11 +32,11 @@ export function planView(statement: CreateViewStatement, catalog: PlannerCatalog
     { emit_interval: durationOption, keep: durationOption, backfill: booleanOption },
     'view',
   );
-  if (options.backfill === true) {
+  if (options.backfill === true && catalog.backfill !== true) {
     const entry = statement.options.find((option) => option.key === 'backfill')!;
     throw new SqlError(
       'SQL_UNSUPPORTED',
-      'backfill needs the retained event log, which the embedded engine does not have yet',
+      'backfill needs the retained event log: the server has one, an embedded engine does not',
       entry.pos,
     );
   }
@@ -71,6 +71,7 @@ export function planView(statement: CreateViewStatement, catalog: PlannerCatalog
     emit,
     emitIntervalMs: options.emit_interval ?? DEFAULT_EMIT_INTERVAL_MS,
     keep,
+    backfill: options.backfill === true,
   };
 }
 

@@ -8,6 +8,11 @@ export interface PlannerCatalog {
   view(name: string): { columns: readonly Column[] } | undefined;
   /** Every stream and view name, for "did you mean" hints. */
   names(): Iterable<string>;
+  /**
+   * True when the host keeps an event log and computes views created WITH (backfill = true) from
+   * it (the server does; an embedded engine alone does not, and refuses the option).
+   */
+  readonly backfill?: boolean;
 }
 
 export function requireStream(
