@@ -13,11 +13,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { freePort } from './free-port.ts';
 
 const { values: flags } = parseArgs({ options: { seconds: { type: 'string' } } });
 const SECONDS = Number(flags.seconds ?? 180);
@@ -30,17 +30,6 @@ CREATE STREAM readings (device STRING, temperature DOUBLE, ts TIMESTAMP)
 CREATE VIEW per_device WITH (keep = '1m') AS
   SELECT device, window_start, count(*) AS n, avg(temperature) AS avg_temp
   FROM TUMBLE(readings, INTERVAL '10' SECOND) GROUP BY device, window_start;`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function dirKiB(path: string): number {
   return Number(execFileSync('du', ['-sk', path], { encoding: 'utf8' }).split('\t')[0]);

@@ -5,7 +5,6 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import {
   untrackTempDir,
   type ProcStats,
 } from './children.ts';
+import { freePort } from '../free-port.ts';
 
 const VANE_BIN = fileURLToPath(new URL('../../bin/vane.js', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
@@ -141,16 +141,4 @@ export class ServerProcess {
     }
     throw new Error(`the server did not become ready; its stderr:\n${this.stderr}`);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -25,9 +25,10 @@ import {
   readView,
   rowKey,
   scratchDir,
+  serverStarter,
   type Row,
 } from './fault-support.ts';
-import { ServerProcess, sleep, withDeadline } from './server-process.ts';
+import { sleep, withDeadline } from './server-process.ts';
 
 const ITERATIONS = positiveInt(process.env.FAULT_ITERATIONS, 3);
 const SEED = positiveInt(process.env.FAULT_SEED, 0xe0ce);
@@ -388,21 +389,12 @@ describe('exactly-once view state across kill -9 (crash recovery)', () => {
       const { dir, initFile } = await scratchDir(cleanups, SCHEMA_SQL);
       const dataDir = join(dir, 'data');
       const random = mulberry32(SEED);
-      const servers: ServerProcess[] = [];
-      cleanups.add(async () => {
-        for (const started of servers) await started.forceKill();
+      const serve = serverStarter(cleanups, {
+        dataDir,
+        initFile,
+        readyTimeoutMs: START_TIMEOUT_MS,
+        checkpointIntervalMs: CHECKPOINT_INTERVAL_MS,
       });
-      const serve = async (port: number): Promise<ServerProcess> => {
-        const started = await ServerProcess.start({
-          dataDir,
-          initFile,
-          port,
-          readyTimeoutMs: START_TIMEOUT_MS,
-          checkpointIntervalMs: CHECKPOINT_INTERVAL_MS,
-        });
-        servers.push(started);
-        return started;
-      };
       let server = await serve(0);
       const port = server.port;
 

@@ -5,6 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ServerProcess } from './server-process.ts';
 
 /** `text` as a positive integer, or `fallback` when it is unset. */
 export function positiveInt(text: string | undefined, fallback: number): number {
@@ -43,6 +44,30 @@ export async function scratchDir(
   const initFile = join(dir, 'schema.sql');
   await writeFile(initFile, schemaSql);
   return { dir, initFile };
+}
+
+/**
+ * Starts `vane serve` processes on one data dir, each force-killed by `cleanups` if still
+ * running: `serve(0)` picks a free port, later calls pass that port to come back on it.
+ */
+export function serverStarter(
+  cleanups: Cleanups,
+  options: {
+    dataDir: string;
+    initFile: string;
+    readyTimeoutMs: number;
+    checkpointIntervalMs: number;
+  },
+): (port: number) => Promise<ServerProcess> {
+  const servers: ServerProcess[] = [];
+  cleanups.add(async () => {
+    for (const started of servers) await started.forceKill();
+  });
+  return async (port) => {
+    const started = await ServerProcess.start({ ...options, port });
+    servers.push(started);
+    return started;
+  };
 }
 
 export type Row = Record<string, unknown>;

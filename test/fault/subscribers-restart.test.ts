@@ -26,11 +26,12 @@ import {
   positiveInt,
   readView,
   scratchDir,
+  serverStarter,
   until,
   type Row,
   type ViewState,
 } from './fault-support.ts';
-import { ServerProcess, sleep, withDeadline } from './server-process.ts';
+import { sleep, withDeadline } from './server-process.ts';
 
 const ITERATIONS = positiveInt(process.env.FAULT_ITERATIONS, 3);
 const SEED = positiveInt(process.env.FAULT_SEED, 0x5b5c);
@@ -558,21 +559,12 @@ describe('200 subscribers across kill -9 (resume with epoch and offset)', () => 
       const { dir, initFile } = await scratchDir(cleanups, SCHEMA_SQL);
       const dataDir = join(dir, 'data');
       const random = mulberry32(SEED);
-      const servers: ServerProcess[] = [];
-      cleanups.add(async () => {
-        for (const started of servers) await started.forceKill();
+      const serve = serverStarter(cleanups, {
+        dataDir,
+        initFile,
+        readyTimeoutMs: START_TIMEOUT_MS,
+        checkpointIntervalMs: CHECKPOINT_INTERVAL_MS,
       });
-      const serve = async (port: number): Promise<ServerProcess> => {
-        const started = await ServerProcess.start({
-          dataDir,
-          initFile,
-          port,
-          readyTimeoutMs: START_TIMEOUT_MS,
-          checkpointIntervalMs: CHECKPOINT_INTERVAL_MS,
-        });
-        servers.push(started);
-        return started;
-      };
       let server = await serve(0);
       const url = server.wsUrl;
       const port = server.port;
