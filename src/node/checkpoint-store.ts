@@ -82,12 +82,6 @@ export class CheckpointStore {
   remove(kind: CheckpointKind, name: string): Promise<void> {
     return this.metadata.remove(keyOf(kind, name));
   }
-
-  /** Names that have a checkpoint of this kind. */
-  names(kind: CheckpointKind): string[] {
-    const prefix = kind === 'view' ? VIEW_PREFIX : STREAM_PREFIX;
-    return this.metadata.entries(prefix).map(([key]) => key.slice(prefix.length));
-  }
 }
 
 function keyOf(kind: CheckpointKind, name: string): string {

@@ -1,5 +1,4 @@
 import { CheckpointAbortedError, type Engine } from '../catalog/index.ts';
-import type { Logger } from '../observability/index.ts';
 import type { CheckpointKind, CheckpointStore } from './checkpoint-store.ts';
 import type { Failpoint } from './failpoints.ts';
 
@@ -13,7 +12,6 @@ export interface CheckpointerOptions {
   appliedOffset: () => number;
   now: () => number;
   failpoint: Failpoint;
-  logger: Logger;
   saved: SavedViewFilter;
 }
 

@@ -47,7 +47,6 @@ class Life {
       appliedOffset: () => this.ingestor.appliedOffset,
       now: () => clock.now(),
       failpoint: () => {},
-      logger: silent,
       saved: () => true,
     });
   }

@@ -8,7 +8,7 @@ import type { CheckpointKind, CheckpointStore, StoredCheckpoint } from './checkp
 export interface RecoveryReport {
   /** Views and streams restored from a checkpoint. */
   restored: number;
-  /** Views and streams rebuilt from the whole log (no usable checkpoint, and the log was whole). */
+  /** Views and streams rebuilt from the log (no usable checkpoint; the log held all their input). */
   rebuilt: string[];
   /** Log batches replayed, and the events in them. */
   replayedBatches: number;

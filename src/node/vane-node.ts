@@ -149,7 +149,6 @@ export class VaneNode {
       appliedOffset: () => this.ingestor.appliedOffset,
       now: () => clock.now(),
       failpoint: this.failpoint,
-      logger: this.logger,
       saved: (view) => isSavedView(view) && !this.backfilling.has(view),
     });
   }
