@@ -107,10 +107,14 @@ export interface ViewCheckpointTask {
    * The whole checkpoint as JSON text, once `step` returned true: `restoreView(view,
    * JSON.parse(json))` restores it, and it is the text of `JSON.stringify(checkpointView(view))`
    * at the moment the task began. Before that, and on an aborted task, it throws a VaneError
-   * (INVALID_ARGUMENT). The text is built from pieces: its first read (encoding, hashing)
-   * flattens it, in one go.
+   * (INVALID_ARGUMENT). Reading it joins `jsonChunks` in one go (~15 ms for 13 MB).
    */
   readonly json: string;
+  /**
+   * The same text as flat chunks of about 256 KB, in order (`json` is their concatenation): to
+   * store or send a large checkpoint a chunk at a time. Throws as `json` does.
+   */
+  readonly jsonChunks: readonly string[];
   /** Events queued for the frozen view and not applied yet: for metrics and limits. */
   readonly queuedEvents: number;
   /**

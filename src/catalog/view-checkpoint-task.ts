@@ -62,8 +62,8 @@ export interface FrozenViewHost {
  */
 export class SlicedViewCheckpoint implements ViewCheckpointTask {
   private state: TaskState = 'running';
-  /** The capture's text once it is done (the task may still be draining). */
-  private captured: string | null = null;
+  /** The capture's text chunks once it is done (the task may still be draining). */
+  private captured: readonly string[] | null = null;
   private inputs: (QueuedInput | undefined)[] = [];
   /** Inputs before this index are applied. */
   private head = 0;
@@ -71,12 +71,16 @@ export class SlicedViewCheckpoint implements ViewCheckpointTask {
 
   constructor(
     readonly view: string,
-    private readonly slices: Generator<void, string>,
+    private readonly slices: Generator<void, readonly string[]>,
     private readonly now: () => number,
     private readonly host: FrozenViewHost,
   ) {}
 
   get json(): string {
+    return this.jsonChunks.join('');
+  }
+
+  get jsonChunks(): readonly string[] {
     if (this.state !== 'finished') {
       throw new VaneError(
         'INVALID_ARGUMENT',
@@ -114,7 +118,7 @@ export class SlicedViewCheckpoint implements ViewCheckpointTask {
   }
 
   private captureSlice(): void {
-    let next: IteratorResult<void, string>;
+    let next: IteratorResult<void, readonly string[]>;
     try {
       next = this.slices.next();
     } catch (error) {
@@ -152,7 +156,7 @@ export class SlicedViewCheckpoint implements ViewCheckpointTask {
     this.state = 'dropped';
     this.inputs = [];
     this.events = 0;
-    this.slices.return('');
+    this.slices.return([]);
   }
 
   /** Applies the oldest queued input (taken off the queue first, in case applying throws). */
@@ -166,7 +170,7 @@ export class SlicedViewCheckpoint implements ViewCheckpointTask {
   private end(state: 'finished' | 'aborted'): void {
     this.state = state;
     try {
-      if (this.captured === null) this.slices.return('');
+      if (this.captured === null) this.slices.return([]);
       while (this.head < this.inputs.length) this.applyNext();
     } finally {
       this.inputs = [];

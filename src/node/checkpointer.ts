@@ -31,61 +31,63 @@ export interface CheckpointRound {
 const STEP_MS = 3;
 
 /**
- * Takes checkpoints: every view's and stream's state with the log offset it reflects, saved as
- * one durable record each (CheckpointStore).
+ * Takes checkpoints: every view's and stream's state with the log offset it reflects, saved
+ * atomically per view or stream (CheckpointStore).
  *
  * A view is captured in steps of about STEP_MS, one per event-loop turn, while the engine keeps
  * it frozen (Engine.beginViewCheckpoint): ingest and fan-out go on between steps, the view's
- * share of new batches waits and is applied when the capture is done. So a round holds the event
- * loop for a few milliseconds at a time whatever the views' sizes, plus the store's write of each
- * record's text. Each record carries the applied offset at which its capture began. Rounds never
- * overlap: a round asked for while one runs waits for it and runs after.
+ * share of new batches waits and is applied when the capture is done. The text is stored one
+ * chunk of about 256 KB per turn. So a round holds the event loop for a few milliseconds at a
+ * time whatever the views' sizes. Each checkpoint carries the applied offset at which its capture
+ * began. Rounds and first saves never overlap: one asked for while another runs waits for it.
  */
 export class Checkpointer {
-  private running: Promise<CheckpointRound> | null = null;
+  /** The last round or first save asked for; each waits for the one before it. */
+  private last: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: CheckpointerOptions) {}
 
-  /** Runs a round now (after the one in progress, if any). */
+  /** Runs a round now (after the round or save in progress, if any). */
   run(): Promise<CheckpointRound> {
-    const previous = this.running ?? Promise.resolve(null);
-    const round = previous
-      .catch(() => null)
-      .then(() => this.round())
-      .finally(() => {
-        if (this.running === round) this.running = null;
-      });
-    this.running = round;
-    return round;
-  }
-
-  /** Writes the first checkpoint of a new view or stream: its state when created, at `offset`. */
-  saveCreated(kind: CheckpointKind, name: string): Promise<void> {
-    const { engine, store } = this.options;
-    const state = kind === 'view' ? engine.checkpointView(name) : engine.checkpointStream(name);
-    return store.put(kind, name, {
-      offset: this.options.appliedOffset(),
-      savedAtMs: this.options.now(),
-      state,
-    });
+    return this.inTurn(() => this.round());
   }
 
   /**
-   * One record's JSON text and the applied offset it reflects, or null if the view or stream is
-   * gone. `stalled` hears how long each synchronous piece held the event loop.
+   * Writes the first checkpoint of a new view or stream: its state once created (a backfilled
+   * view: after the backfill), captured and stored in slices like a round's. Runs in turn with
+   * the rounds, so a view is never captured by two at once.
+   */
+  saveCreated(kind: CheckpointKind, name: string): Promise<void> {
+    return this.inTurn(async () => {
+      const captured = await this.capture(kind, name, () => {});
+      if (captured === null) return;
+      const at = { offset: captured.offset, savedAtMs: this.options.now() };
+      await this.options.store.putJson(kind, name, at, captured.chunks);
+    });
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.last.then(work, work);
+    this.last = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * One record's JSON text chunks and the applied offset it reflects, or null if the view or
+   * stream is gone. `stalled` hears how long each synchronous piece held the event loop.
    */
   private async capture(
     kind: CheckpointKind,
     name: string,
     stalled: (ms: number) => void,
-  ): Promise<{ offset: number; json: string } | null> {
+  ): Promise<{ offset: number; chunks: readonly string[] } | null> {
     const { engine } = this.options;
     let started = performance.now();
     if (kind === 'stream') {
       if (engine.streamSpec(name) === undefined) return null;
       const json = JSON.stringify(engine.checkpointStream(name));
       stalled(performance.now() - started);
-      return { offset: this.options.appliedOffset(), json };
+      return { offset: this.options.appliedOffset(), chunks: [json] };
     }
     if (!engine.views().some((view) => view.name === name)) return null;
     const offset = this.options.appliedOffset();
@@ -96,9 +98,9 @@ export class Checkpointer {
         await nextTurn();
         started = performance.now();
       }
-      const json = task.json;
+      const chunks = task.jsonChunks;
       stalled(performance.now() - started);
-      return { offset, json };
+      return { offset, chunks };
     } catch (error) {
       if (error instanceof CheckpointAbortedError) return null;
       task.abort();
@@ -128,10 +130,11 @@ export class Checkpointer {
       });
       // Dropped while the round was on its way to it.
       if (captured === null) continue;
-      const { offset, json } = captured;
-      const writeStarted = performance.now();
-      const write = store.putJson(kind, name, { offset, savedAtMs: this.options.now() }, json);
-      longestStallMs = Math.max(longestStallMs, performance.now() - writeStarted);
+      const { offset, chunks } = captured;
+      const at = { offset, savedAtMs: this.options.now() };
+      const write = store.putJson(kind, name, at, chunks, (ms) => {
+        longestStallMs = Math.max(longestStallMs, ms);
+      });
       minOffset = Math.min(minOffset, offset);
       records++;
       if (records === 1 && targets.length > 1) {

@@ -176,6 +176,10 @@ export class VaneNode {
         (kind, name) => node.inputAfter(kind, name),
       );
       node.lastRecovery = recovery;
+      const orphanParts = await node.checkpoints.sweepOrphanParts();
+      if (orphanParts > 0) {
+        logger.info({ orphanParts }, 'deleted checkpoint parts left by an interrupted checkpoint');
+      }
       // Recovered rows become the views' emitted state before any changelog is attached: each
       // start is a new epoch whose first snapshot already holds them (docs/recovery.md). Time
       // first: checkpoints hold no processing time, and arrival-time windows may be due to close.

@@ -74,4 +74,20 @@ describe('JsonText', () => {
     while (writer.next().done !== true);
     expect(`{${out.text}}`).toBe(JSON.stringify({ a: [1, 2, 3], b: { c: 'd' } }));
   });
+
+  it('gives the text as flat chunks of about the chunk size, in order', () => {
+    const data = { rows: Array.from({ length: 20_000 }, (_, i) => [`key ${i}`, i * 1.5, null]) };
+    const out = new JsonText(64, 10_000);
+    const writer = out.value(data);
+    while (writer.next().done !== true);
+    const chunks = out.chunks;
+    expect(chunks.join('')).toBe(JSON.stringify(data));
+    expect(chunks.length).toBeGreaterThan(40);
+    // Every chunk but the last reaches the chunk size, and overshoots by at most one slice's text.
+    for (const chunk of chunks.slice(0, -1)) {
+      expect(chunk.length).toBeGreaterThanOrEqual(10_000);
+      expect(chunk.length).toBeLessThan(12_000);
+    }
+    expect(out.text).toBe(JSON.stringify(data));
+  });
 });

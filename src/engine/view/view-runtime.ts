@@ -258,11 +258,12 @@ export class ViewRuntime implements StoreHost {
   /**
    * The checkpoint as JSON text, `JSON.stringify(this.checkpoint(lastEmitMs))` to the byte, built
    * in slices: the generator yields after each slice of work (about a thousand groups numbered, or
-   * one chunk of the group table built and encoded) and returns the text. The view must not change
+   * one chunk of the group table built and encoded) and returns the text as flat chunks of about
+   * 256 KB whose concatenation is the text (JsonText.chunks). The view must not change
    * until the generator is done: the caller freezes it (no `process`, `advanceWatermark`, `flush`
    * or `restore`); reading it (`snapshot`, `rows`, `stats`, `checkpoint`) is fine.
    */
-  *checkpointText(lastEmitMs = -Infinity): Generator<void, string> {
+  *checkpointText(lastEmitMs = -Infinity): Generator<void, readonly string[]> {
     const { head, table } = yield* this.checkpointHead(lastEmitMs);
     const out = new JsonText();
     out.write('{');
@@ -275,7 +276,7 @@ export class ViewRuntime implements StoreHost {
       yield;
     }
     out.write(']}');
-    return out.text;
+    return out.chunks;
   }
 
   /** Numbers the groups (the table's order) and builds everything but the table, in slices. */
