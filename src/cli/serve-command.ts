@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { mergeMqttSettings } from '../mqtt/index.ts';
 import { resolveConfig, startServer, type DeepPartial, type VaneConfig } from '../node/index.ts';
 
 export const SERVE_HELP = `vane serve: run the Vane server
@@ -20,17 +21,24 @@ Options:
   --checkpoint-interval <ms>
                          how often view state is checkpointed (default 5000); a restart
                          replays the log from the last checkpoint
+  --mqtt <url>           MQTT ingest: subscribe to this broker (mqtt://host:1883); docs/mqtt.md
+  --mqtt-map <filter=stream>
+                         publish messages on topics matching the MQTT filter (+ and #
+                         wildcards; a {field} level is a + copied into that field) into
+                         the stream; repeat for more
   --log-level <level>    debug, info, warn, error or silent (default info)
   -h, --help             this help
 
 Every option can also come from the environment: VANE_HOST, VANE_PORT, VANE_DATA_DIR, VANE_INIT,
 VANE_DEV=1, VANE_AUTH_SECRET, VANE_PUBLIC_KEY_FILE, VANE_ALLOWED_ORIGINS (comma-separated),
-VANE_CHECKPOINT_INTERVAL_MS, VANE_LOG_LEVEL. Flags win over the environment, which wins over the
-config file.
+VANE_CHECKPOINT_INTERVAL_MS, VANE_LOG_LEVEL, VANE_MQTT_URL, VANE_MQTT_MAP (comma-separated).
+Flags win over the environment, which wins over the config file.
 
 Examples:
   vane serve --dev --init schema.sql
   VANE_AUTH_SECRET=change-me vane serve --host 0.0.0.0 --data-dir /var/lib/vane
+  vane serve --dev --init schema.sql --mqtt mqtt://127.0.0.1:1883 \\
+    --mqtt-map 'sensors/{device_id}/reading=readings'
 `;
 
 /** Flags, environment and config file merged over the defaults. */
@@ -51,6 +59,8 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): VaneConfig 
       'allow-origin': { type: 'string', multiple: true },
       'log-level': { type: 'string' },
       'checkpoint-interval': { type: 'string' },
+      mqtt: { type: 'string' },
+      'mqtt-map': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -91,6 +101,14 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): VaneConfig 
       values['checkpoint-interval'] === undefined
         ? undefined
         : checkpointInterval(values['checkpoint-interval']),
+    mqtt: mergeMqttSettings(
+      file.mqtt,
+      values.mqtt ?? env.VANE_MQTT_URL,
+      values['mqtt-map'] ??
+        env.VANE_MQTT_MAP?.split(',')
+          .map((mapping) => mapping.trim())
+          .filter((mapping) => mapping !== ''),
+    ),
     auth: {
       hs256Secret: values['auth-secret'],
       publicKeyPem:

@@ -1,3 +1,5 @@
+import type { MqttConfig } from '../mqtt/index.ts';
+
 /**
  * The server's configuration: defaults, then a config file, then VANE_* environment variables,
  * then flags (the CLI merges them in that order). Every field is explained where it is declared.
@@ -62,6 +64,8 @@ export interface VaneConfig {
   tickMs: number;
   /** @default 'info' */
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** MQTT ingest: subscribe to a broker and publish its messages into streams (docs/mqtt.md). @default null */
+  mqtt: MqttConfig | null;
 }
 
 export const DEFAULT_CONFIG: VaneConfig = {
@@ -86,6 +90,7 @@ export const DEFAULT_CONFIG: VaneConfig = {
   heartbeatMs: 25_000,
   tickMs: 10,
   logLevel: 'info',
+  mqtt: null,
 };
 
 /** Deep-merges partial configs over the defaults (later ones win). */

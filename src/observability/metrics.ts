@@ -63,6 +63,13 @@ export interface Metrics {
   readonly logTruncatedBatches: CounterMetric;
   /** `vane_rejected_total{code}`: requests, batches and handshakes refused, by error code. */
   readonly rejected: LabeledCounterMetric<'code', ErrorCode>;
+  /** `vane_mqtt_messages_total{result}`: MQTT messages by outcome (docs/mqtt.md). */
+  readonly mqttMessages: LabeledCounterMetric<
+    'result',
+    'accepted' | 'malformed' | 'refused' | 'failed'
+  >;
+  /** `vane_mqtt_connected`: 1 while the MQTT bridge is connected to its broker, else 0. */
+  readonly mqttConnected: GaugeMetric;
   /** The Prometheus text exposition of everything above plus the process metrics. */
   render(): Promise<string>;
   /** The Content-Type header for `render()`'s output. */
@@ -178,6 +185,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       'vane_rejected_total',
       'Requests, event batches and handshakes refused, by error code.',
       'code',
+    ),
+    mqttMessages: labeledCounter<'result', 'accepted' | 'malformed' | 'refused' | 'failed'>(
+      'vane_mqtt_messages_total',
+      'MQTT messages received by the bridge, by result: accepted (stored and acknowledged), malformed or refused (acknowledged, not stored), failed (not acknowledged: QoS 1 is redelivered, QoS 0 lost).',
+      'result',
+    ),
+    mqttConnected: gauge(
+      'vane_mqtt_connected',
+      '1 while the MQTT bridge is connected to its broker, else 0.',
     ),
     render: () => registry.metrics(),
     contentType: registry.contentType,
