@@ -41,12 +41,19 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['eslint.config.js', '**/*.cjs', 'bin/**', 'scripts/**'],
+    files: ['eslint.config.js', '**/*.cjs', 'bin/**', 'scripts/**', 'dashboard/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['bin/**', 'scripts/**'],
-    languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },
+    files: ['bin/**', 'scripts/**', 'dashboard/*.mjs'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        URL: 'readonly',
+        console: 'readonly',
+        TextEncoder: 'readonly',
+      },
+    },
   },
   {
     files: ['**/*.cjs'],

@@ -16,6 +16,7 @@ export type { BackoffOptions } from './backoff.ts';
 export type { ConnectOptions, StreamSubscribeOptions, SubscribeOptions, Where } from './options.ts';
 export type { Change, OrderBy } from './keyed-rows.ts';
 export { LiveTable } from './live-table.ts';
+export type { Catalog, ServerStats, StreamInfo, ViewInfo } from './server-info.ts';
 export type { LiveTableEvents } from './live-table.ts';
 export { StreamSubscription } from './stream-subscription.ts';
 export type { StreamSubscriptionEvents } from './stream-subscription.ts';

@@ -1,15 +1,18 @@
 import { createTokenVerifier, DEV_PRINCIPAL, type Principal } from '../auth/index.ts';
 import { describeWindow } from '../catalog/index.ts';
+import { defaultClientId, startMqttBridge, type MqttBridge } from '../mqtt/index.ts';
 import { createTransport, type ServerApp, type Transport } from '../transport/index.ts';
 import { systemClock, VaneError, type Clock } from '../util/index.ts';
 import { isLoopback, type VaneConfig } from './config.ts';
-import { DASHBOARD_PLACEHOLDER } from './dashboard-placeholder.ts';
+import { dashboardSource } from './dashboard-assets.ts';
 import { VaneNode } from './vane-node.ts';
 
 export interface VaneServer {
   readonly node: VaneNode;
   readonly url: string;
   readonly port: number;
+  /** The MQTT ingest bridge when `config.mqtt` is set (docs/mqtt.md), else null. */
+  readonly mqtt: MqttBridge | null;
   /** Graceful: stop accepting, close subscribers with 1001, finish pending acks, close the log. */
   stop(): Promise<void>;
 }
@@ -49,7 +52,7 @@ export async function startServer(
     bytesPerSecond: config.limits.bytesPerSecond,
     maxBatchEvents: config.limits.maxBatchEvents,
     authenticate,
-    dashboardHtml: DASHBOARD_PLACEHOLDER,
+    dashboard: dashboardSource(node.logger),
     now: () => clock.now(),
     logger: node.logger,
   });
@@ -69,14 +72,32 @@ export async function startServer(
       'auth is off: anyone who can reach this address may publish, subscribe and change the catalog (dev mode, loopback only)',
     );
   }
+  // After the node is ready and listening: mapped streams exist by now (--init ran).
+  let mqtt: MqttBridge | null = null;
+  if (config.mqtt !== null) {
+    try {
+      mqtt = startMqttBridge(node, config.mqtt, {
+        defaultClientId: defaultClientId(address.port),
+        maxPayloadBytes: config.limits.maxPayloadBytes,
+        clock,
+      });
+    } catch (error) {
+      await transport.close();
+      await node.close();
+      throw error;
+    }
+  }
   node.logger.info({ url, dataDir: config.dataDir }, 'vane serving');
   let stopping: Promise<void> | null = null;
   return {
     node,
     url,
     port: address.port,
+    mqtt,
     stop() {
       stopping ??= (async () => {
+        // The bridge first: no MQTT message is acknowledged once the node starts closing.
+        await mqtt?.close();
         await transport.close();
         await node.close();
       })();
@@ -141,5 +162,6 @@ function serverApp(node: VaneNode): ServerApp {
     },
     viewRows: (view, where) => node.viewRows(view, where),
     readiness: () => node.readiness(),
+    stats: () => node.stats(),
   };
 }

@@ -19,6 +19,7 @@ import { CheckpointStore } from './checkpoint-store.ts';
 import { Checkpointer } from './checkpointer.ts';
 import type { VaneConfig } from './config.ts';
 import { failpointsFromEnv, type Failpoint } from './failpoints.ts';
+import { LiveStats, type LiveRates } from './live-stats.ts';
 import { LogRetention } from './log-retention.ts';
 import { QueryViews } from './query-views.ts';
 import { recoverEngine, type RecoveryReport } from './recovery.ts';
@@ -96,6 +97,8 @@ export class VaneNode {
   private emissionsHeld: () => boolean = () => false;
   private bytesOutReported = 0;
   private closed = false;
+  /** Rates for GET /v1/stats, sampled with the gauges. */
+  private readonly liveStats = new LiveStats();
 
   private constructor(
     readonly config: VaneConfig,
@@ -136,6 +139,8 @@ export class VaneNode {
       onApplied: (stream, events, latencyMs) => {
         this.metrics.eventsIn.inc({ stream }, events.length);
         this.metrics.ackLatency.observe(latencyMs / 1000);
+        this.liveStats.countEvents(stream, events.length);
+        this.liveStats.observeAck(latencyMs);
         this.hub.publishEvents(stream, events as Record<string, unknown>[]);
       },
       onDuplicates: (stream, duplicates) => this.metrics.duplicates.inc({ stream }, duplicates),
@@ -379,6 +384,21 @@ export class VaneNode {
     return this.hubSource.snapshot(view, where);
   }
 
+  /** Live rates and counts for GET /v1/stats (rates over the last few seconds). */
+  stats(): LiveRates & { connections: number; subscriptions: number } {
+    const { streams, views } = this.catalog();
+    const hub = this.hub.stats();
+    return {
+      connections: hub.connections,
+      subscriptions: hub.subscriptions,
+      ...this.liveStats.rates(
+        this.clock.now(),
+        streams.map((stream) => stream.name),
+        views.map((view) => view.name),
+      ),
+    };
+  }
+
   readiness(): { ready: boolean; checks: Record<string, boolean> } {
     const checks = { log: !this.closed, catalog: true, clock: this.timer !== null };
     return { ready: Object.values(checks).every(Boolean), checks };
@@ -426,6 +446,7 @@ export class VaneNode {
   /** Copies the hub's counters into the metrics about once a second. */
   private refreshGauges(now: number): void {
     this.gaugesAtMs = now;
+    this.liveStats.sample(now);
     const stats = this.hub.stats();
     this.metrics.subscriptions.set(stats.subscriptions);
     this.metrics.queuedBytes.set(stats.queuedBytes);
@@ -466,6 +487,7 @@ export class VaneNode {
       const detach = this.engine.onChanges(name, (batch: ChangeBatch) => {
         const offset = changelog.append(batch);
         this.metrics.changesOut.inc({ view: name }, batch.upserts.length + batch.deletes.length);
+        this.liveStats.countChanges(name, batch.upserts.length + batch.deletes.length);
         this.hub.publishChanges(name, changelog.position.epoch, offset, batch);
       });
       this.attached.set(name, detach);

@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { createOriginCheck, type Principal } from '../auth/index.ts';
 import type { Logger } from '../observability/index.ts';
+import type { DashboardSource } from './dashboard-routes.ts';
 import { createHttpApi } from './http-api.ts';
 import type { ServerApp } from './server-app.ts';
+import { ownOrigins } from './own-origins.ts';
 import { WsGateway } from './ws-gateway.ts';
 
 export interface TransportOptions {
@@ -18,7 +20,8 @@ export interface TransportOptions {
   maxBatchEvents: number;
   /** Turns a token (or its absence) into a principal, or rejects with UNAUTHORIZED. */
   authenticate: (token: string | null) => Promise<Principal>;
-  dashboardHtml: string;
+  /** The dashboard's files: GET / and GET /assets/{file}. */
+  dashboard: DashboardSource;
   now: () => number;
   logger: Logger;
 }
@@ -37,14 +40,19 @@ export interface Transport {
   readonly writesBacklogged: boolean;
 }
 
+/** How long a shutdown waits for HTTP requests in flight before dropping their connections. */
+const CLOSE_GRACE_MS = 2_000;
+
 /** HTTP and WebSocket on one port: fastify serves the API, `ws` takes upgrades to /v1/ws. */
 export function createTransport(app: ServerApp, options: TransportOptions): Transport {
-  const originAllowed = createOriginCheck(options.allowedOrigins);
+  // Replaced once the port is known, to admit the server's own origins (the dashboard's page).
+  let originCheck = createOriginCheck(options.allowedOrigins);
+  const originAllowed = (origin: string | undefined): boolean => originCheck(origin);
   const http = createHttpApi(app, {
     maxPayloadBytes: options.maxPayloadBytes,
     originAllowed,
     authenticate: options.authenticate,
-    dashboardHtml: options.dashboardHtml,
+    dashboard: options.dashboard,
   });
   const gateway = new WsGateway(app, {
     maxPayloadBytes: options.maxPayloadBytes,
@@ -70,11 +78,24 @@ export function createTransport(app: ServerApp, options: TransportOptions): Tran
     async listen() {
       await http.listen({ port: options.port, host: options.host });
       const address = server.address() as AddressInfo;
+      originCheck = createOriginCheck([
+        ...options.allowedOrigins,
+        ...ownOrigins(address.address, address.port),
+      ]);
       return { host: address.address, port: address.port };
     },
     async close() {
       await gateway.close();
-      await http.close();
+      // In-flight requests get a grace period to finish; then every connection left is dropped.
+      // Without it a socket that never sent a request (a browser's preconnect from the dashboard
+      // page) can hold the shutdown indefinitely: it is not "idle" to Node's close.
+      const closing = http.close();
+      const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      try {
+        await closing;
+      } finally {
+        clearTimeout(force);
+      }
     },
     get connections() {
       return gateway.connectionCount;

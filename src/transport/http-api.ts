@@ -8,6 +8,7 @@ import {
   type Principal,
 } from '../auth/index.ts';
 import { VaneError } from '../util/index.ts';
+import { registerDashboardRoutes, type DashboardSource } from './dashboard-routes.ts';
 import { errorBody, httpStatusOf } from './error-status.ts';
 import type { ServerApp } from './server-app.ts';
 
@@ -15,8 +16,8 @@ export interface HttpApiOptions {
   maxPayloadBytes: number;
   originAllowed: OriginCheck;
   authenticate: (token: string | null) => Promise<Principal>;
-  /** The dashboard page (GET /). */
-  dashboardHtml: string;
+  /** The dashboard's files (GET / and GET /assets/{file}). */
+  dashboard: DashboardSource;
 }
 
 /**
@@ -65,9 +66,7 @@ export function createHttpApi(app: ServerApp, options: HttpApiOptions): FastifyI
     const body = await app.metrics.render();
     return reply.type(app.metrics.contentType).send(body);
   });
-  http.get('/', (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(options.dashboardHtml),
-  );
+  registerDashboardRoutes(http, options.dashboard);
 
   http.post<{ Params: { stream: string } }>('/v1/streams/:stream/events', async (request) => {
     const principal = await principalOf(request);
@@ -93,6 +92,18 @@ export function createHttpApi(app: ServerApp, options: HttpApiOptions): FastifyI
         .streams.filter(
           (stream) => canSubscribe(principal, stream.name) || canPublish(principal, stream.name),
         ),
+    };
+  });
+
+  http.get('/v1/stats', async (request) => {
+    const principal = await principalOf(request);
+    const stats = app.stats();
+    return {
+      ...stats,
+      streams: stats.streams.filter(
+        (stream) => canSubscribe(principal, stream.name) || canPublish(principal, stream.name),
+      ),
+      views: stats.views.filter((view) => canSubscribe(principal, view.name)),
     };
   });
 

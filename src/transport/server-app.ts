@@ -21,6 +21,19 @@ export interface ServerApp {
     where?: Record<string, unknown>,
   ): { rows: WireRow[]; epoch: string; offset: number };
   readiness(): { ready: boolean; checks: Record<string, boolean> };
+  /** Live rates and counts (GET /v1/stats); rates cover the last few seconds. */
+  stats(): ServerStats;
+}
+
+/** The body of GET /v1/stats (docs/protocol.md); the SDK's `stats()` returns it. */
+export interface ServerStats {
+  connections: number;
+  subscriptions: number;
+  eventsPerSecond: number;
+  changesPerSecond: number;
+  ackLatencyMs: { p50: number; p99: number } | null;
+  streams: { name: string; eventsTotal: number; eventsPerSecond: number }[];
+  views: { name: string; changesTotal: number; changesPerSecond: number }[];
 }
 
 export interface CatalogStream {
