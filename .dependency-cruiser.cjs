@@ -3,7 +3,9 @@
 /** Which modules each module may import (besides itself). */
 const allowed = {
   cli: [
+    'demo',
     'node',
+    'mqtt',
     'transport',
     'auth',
     'ingest',
@@ -21,6 +23,7 @@ const allowed = {
     'util',
   ],
   node: [
+    'mqtt',
     'transport',
     'auth',
     'ingest',
@@ -36,6 +39,8 @@ const allowed = {
     'observability',
     'util',
   ],
+  mqtt: ['ingest', 'observability', 'util'],
+  demo: ['node', 'mqtt', 'util'],
   transport: ['protocol', 'auth', 'hub', 'ingest', 'observability', 'util'],
   auth: ['util'],
   ingest: ['catalog', 'log', 'protocol', 'util'],
