@@ -6,7 +6,7 @@ import type {
   StatementResultWire,
   WireRow,
 } from '../protocol/index.ts';
-import { SUBPROTOCOL } from '../protocol/index.ts';
+import { createMsgpackDecoder, MSGPACK_SUBPROTOCOL, SUBPROTOCOL } from '../protocol/index.ts';
 import { DEFAULT_BACKOFF, type BackoffOptions, Backoff } from './backoff.ts';
 import { Connection, type ConnectionState, type WebSocketConstructor } from './connection.ts';
 import { VaneClientError } from './errors.ts';
@@ -14,6 +14,14 @@ import type { Change } from './keyed-rows.ts';
 import { LiveTable } from './live-table.ts';
 import type { ConnectOptions, StreamSubscribeOptions, SubscribeOptions } from './options.ts';
 import { RequestMap, type PendingRequest } from './request-map.ts';
+import {
+  getJson,
+  httpOrigin,
+  type Catalog,
+  type ServerStats,
+  type StreamInfo,
+  type ViewInfo,
+} from './server-info.ts';
 import type {
   AnySchema,
   ClientSchema,
@@ -72,7 +80,7 @@ export class VaneClient<S extends ClientSchema = AnySchema> {
   private readonly host: SubscriptionHost;
 
   constructor(
-    url: string,
+    private readonly url: string,
     private readonly options: ConnectOptions = {},
   ) {
     const WebSocket = options.WebSocket ?? globalWebSocket();
@@ -93,7 +101,7 @@ export class VaneClient<S extends ClientSchema = AnySchema> {
     this.host = this.subscriptionHost();
     this.connection = new Connection(
       url,
-      () => protocols(options.token),
+      () => protocols(options.token, options.encoding),
       WebSocket,
       reconnect,
       {
@@ -104,6 +112,7 @@ export class VaneClient<S extends ClientSchema = AnySchema> {
         unreadable: (error) => this.options.onError?.(error),
       },
       options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+      options.encoding === 'msgpack' ? createMsgpackDecoder() : undefined,
     );
     this.connection.start();
   }
@@ -177,6 +186,24 @@ export class VaneClient<S extends ClientSchema = AnySchema> {
   }
 
   /**
+   * The streams and views the token may see, with their SQL, columns, key and window (`GET
+   * /v1/streams` and `GET /v1/views` on the HTTP origin of the WebSocket URL). Uses the global
+   * `fetch` (browsers, Node 18+).
+   */
+  async catalog(): Promise<Catalog> {
+    const [streams, views] = await Promise.all([
+      this.getJson<{ streams: StreamInfo[] }>('/v1/streams'),
+      this.getJson<{ views: ViewInfo[] }>('/v1/views'),
+    ]);
+    return { streams: streams.streams, views: views.views };
+  }
+
+  /** Live rates and counts: events/s per stream, changes/s per view, ack latency (`GET /v1/stats`). */
+  stats(): Promise<ServerStats> {
+    return this.getJson<ServerStats>('/v1/stats');
+  }
+
+  /**
    * Watches a view (by name or `{ view }`), an ad-hoc SQL view (`{ sql }`) as a live table, or a
    * stream's raw events (`{ stream }`). The subscription lives until `unsubscribe()` or `close()`,
    * across reconnects.
@@ -234,6 +261,12 @@ export class VaneClient<S extends ClientSchema = AnySchema> {
    */
   close(): void {
     this.connection.close();
+  }
+
+  private getJson<T>(path: string): Promise<T> {
+    const token =
+      typeof this.options.token === 'function' ? this.options.token() : this.options.token;
+    return getJson<T>(httpOrigin(this.url), path, token);
   }
 
   private request(request: PendingRequest): void {
@@ -339,10 +372,11 @@ export class VaneClient<S extends ClientSchema = AnySchema> {
   }
 }
 
-/** `vane.v1`, plus `token.<jwt>` when there is a token (SPEC §6). */
-function protocols(token: ConnectOptions['token']): string[] {
+/** `vane.v1` (or `vane.v1.msgpack`), plus `token.<jwt>` when there is a token (SPEC §6). */
+function protocols(token: ConnectOptions['token'], encoding: ConnectOptions['encoding']): string[] {
   const value = typeof token === 'function' ? token() : token;
-  return value === undefined || value === '' ? [SUBPROTOCOL] : [SUBPROTOCOL, `token.${value}`];
+  const protocol = encoding === 'msgpack' ? MSGPACK_SUBPROTOCOL : SUBPROTOCOL;
+  return value === undefined || value === '' ? [protocol] : [protocol, `token.${value}`];
 }
 
 function globalWebSocket(): WebSocketConstructor | undefined {

@@ -4,10 +4,12 @@ import { VaneClientError } from './errors.ts';
 
 /**
  * The part of the WHATWG WebSocket the SDK uses: the browser's class and `ws`'s class both fit.
- * Text frames must arrive as strings in `data` (both do so).
+ * Text frames must arrive as strings in `data` (both do so); binary frames (MessagePack) as an
+ * ArrayBuffer or a typed array (the SDK asks for 'arraybuffer').
  */
 export interface WebSocketLike {
   readonly readyState: number;
+  binaryType?: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: 'open', listener: () => void): void;
@@ -80,6 +82,8 @@ export class Connection {
     private readonly reconnect: ReconnectOptions | false,
     private readonly handlers: ConnectionHandlers,
     private readonly heartbeatMs: number | false = false,
+    /** Decodes binary frames (the `vane.v1.msgpack` subprotocol); without it they are refused. */
+    private readonly decodeBinary?: (bytes: Uint8Array) => unknown,
   ) {
     this.backoff = reconnect === false ? undefined : new Backoff(reconnect);
   }
@@ -126,6 +130,7 @@ export class Connection {
       return;
     }
     this.socket = socket;
+    if (this.decodeBinary !== undefined) socket.binaryType = 'arraybuffer';
     let refusal: VaneClientError | undefined;
     socket.addEventListener('open', () => {
       if (this.socket !== socket) return;
@@ -202,18 +207,30 @@ export class Connection {
   }
 
   private receive(data: unknown): void {
-    if (typeof data !== 'string') {
-      this.handlers.unreadable(new VaneClientError('PROTOCOL_ERROR', 'binary frame ignored'));
-      return;
-    }
     let frame: unknown;
-    try {
-      frame = JSON.parse(data);
-    } catch (cause) {
-      this.handlers.unreadable(
-        new VaneClientError('PROTOCOL_ERROR', 'frame is not JSON', { cause }),
-      );
-      return;
+    if (typeof data === 'string') {
+      try {
+        frame = JSON.parse(data);
+      } catch (cause) {
+        this.handlers.unreadable(
+          new VaneClientError('PROTOCOL_ERROR', 'frame is not JSON', { cause }),
+        );
+        return;
+      }
+    } else {
+      const bytes = binaryBytes(data);
+      if (bytes === undefined || this.decodeBinary === undefined) {
+        this.handlers.unreadable(new VaneClientError('PROTOCOL_ERROR', 'binary frame ignored'));
+        return;
+      }
+      try {
+        frame = this.decodeBinary(bytes);
+      } catch (cause) {
+        this.handlers.unreadable(
+          new VaneClientError('PROTOCOL_ERROR', 'frame is not MessagePack', { cause }),
+        );
+        return;
+      }
     }
     if (
       typeof frame !== 'object' ||
@@ -244,4 +261,12 @@ function refusalError(code: number, reason: string): VaneClientError | undefined
 
 function closeMessage(code: number, reason: string): string {
   return `connection closed (${code}${reason === '' ? '' : `: ${reason}`})`;
+}
+
+/** The bytes of a binary frame as browsers (ArrayBuffer) and `ws` (Buffer, ArrayBuffer) deliver it. */
+function binaryBytes(data: unknown): Uint8Array | undefined {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return undefined;
 }

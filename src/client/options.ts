@@ -22,6 +22,13 @@ export interface ConnectOptions {
    * Catches connections that died without a close (half-open TCP, sleep). False: no heartbeat.
    */
   heartbeatMs?: number | false;
+  /**
+   * How the server encodes what it sends: 'json' (subprotocol `vane.v1`, the default) or
+   * 'msgpack' (`vane.v1.msgpack`: binary MessagePack frames, about a third of the bytes of a
+   * delta and several times faster to decode; docs/protocol.md). Requests go out as JSON either
+   * way.
+   */
+  encoding?: 'json' | 'msgpack';
   /** How long a sent request waits for its answer (default 10 s); time offline does not count. */
   requestTimeoutMs?: number;
   /** How often a publish refused with a temporary error (OVERLOADED, …) is sent again (default 5). */

@@ -3,7 +3,18 @@ export type * from './frames.ts';
 export { SUBPROTOCOL, CloseCode } from './frames.ts';
 export { WIRE_ERROR_CODES, isWireErrorCode, createErrorFrame } from './error-codes.ts';
 export type { ErrorCodeInfo, ErrorFrameContext, WireErrorCode } from './error-codes.ts';
-export { parseClientFrame } from './parse-client-frame.ts';
+export { parseClientFrame, readClientFrame } from './parse-client-frame.ts';
+export {
+  MSGPACK_SUBPROTOCOL,
+  createMsgpackDecoder,
+  isPlainJson,
+  jsonBodyFields,
+  jsonHeadFields,
+  mapHeader,
+  packEntries,
+  packFrame,
+  packHead,
+} from './msgpack.ts';
 export type { ParseLimits, ParseResult } from './parse-client-frame.ts';
 export { parseIntervalMs } from './interval.ts';
 export { PROTOCOL_RULES, DEFAULT_LIMITS } from './limits.ts';

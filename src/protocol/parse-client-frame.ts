@@ -63,6 +63,14 @@ export function parseClientFrame(text: string, limits: ParseLimits = {}): ParseR
       error: createErrorFrame('BAD_FRAME', `frame is not valid JSON: ${reason}`),
     };
   }
+  return readClientFrame(value, limits);
+}
+
+/**
+ * Validates a frame already decoded (the MessagePack variant decodes binary frames; JSON text
+ * goes through `parseClientFrame`). `value` must be plain JSON data (msgpack.ts isPlainJson).
+ */
+export function readClientFrame(value: unknown, limits: ParseLimits = {}): ParseResult {
   if (!isObject(value)) {
     const message = `frame must be a JSON object (got ${kind(value)})`;
     return { ok: false, error: createErrorFrame('BAD_FRAME', message) };

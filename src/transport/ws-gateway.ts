@@ -10,7 +10,7 @@ import {
   type OriginCheck,
   type Principal,
 } from '../auth/index.ts';
-import { CloseCode, SUBPROTOCOL } from '../protocol/index.ts';
+import { CloseCode, MSGPACK_SUBPROTOCOL, SUBPROTOCOL } from '../protocol/index.ts';
 import type { Logger } from '../observability/index.ts';
 import { errorBody } from './error-status.ts';
 import type { ServerApp } from './server-app.ts';
@@ -54,7 +54,7 @@ export class WsGateway {
       noServer: true,
       maxPayload: options.maxPayloadBytes,
       perMessageDeflate: false,
-      handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+      handleProtocols: chooseSubprotocol,
     });
     this.connectionLimiter = createConnectionLimiter({ maxPerIp: options.connectionsPerIp });
     this.handshakeRate = createHandshakeRate({
@@ -180,6 +180,17 @@ export class WsGateway {
       () => new Promise<void>((resolve) => this.server.close(() => resolve())),
     );
   }
+}
+
+/**
+ * The first of the client's offered subprotocols that Vane speaks (`vane.v1`, JSON, or
+ * `vane.v1.msgpack`), in the client's order of preference; none refuses the handshake.
+ */
+function chooseSubprotocol(offered: Set<string>): string | false {
+  for (const protocol of offered) {
+    if (protocol === SUBPROTOCOL || protocol === MSGPACK_SUBPROTOCOL) return protocol;
+  }
+  return false;
 }
 
 /** How long a shutdown waits for a connection's pending acks before closing it anyway. */

@@ -10,7 +10,11 @@ import {
 import type { HubConnection } from '../hub/index.ts';
 import {
   CloseCode,
+  createMsgpackDecoder,
+  isPlainJson,
+  MSGPACK_SUBPROTOCOL,
   parseClientFrame,
+  readClientFrame,
   type ClientFrame,
   type ErrorFrame,
   type ServerFrame,
@@ -44,6 +48,8 @@ export class WsSession {
   private inFlight = 0;
   private draining = false;
   private onIdle: (() => void) | null = null;
+  /** Binary frames on a `vane.v1.msgpack` connection; null on a JSON one, which refuses them. */
+  private readonly decodeBinary: ((bytes: Uint8Array) => unknown) | null;
   alive = true;
 
   constructor(
@@ -54,7 +60,9 @@ export class WsSession {
     now: () => number,
     batcher: FrameBatcher,
   ) {
-    this.sink = new WsSink(socket, batcher);
+    const msgpack = socket.protocol === MSGPACK_SUBPROTOCOL;
+    this.sink = new WsSink(socket, batcher, msgpack ? 'msgpack' : 'json');
+    this.decodeBinary = msgpack ? createMsgpackDecoder() : null;
     this.connection = app.hub.connect(this.sink);
     this.messages = createTokenBucket({
       ratePerSec: limits.messagesPerSecond,
@@ -107,19 +115,37 @@ export class WsSession {
       return;
     }
     this.strikes = 0;
-    if (isBinary) {
-      this.send({
-        type: 'error',
-        code: 'BAD_FRAME',
-        message: 'frames are JSON text, not binary',
-        temporary: false,
-      });
+    const bytes = Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.isBuffer(data)
+        ? data
+        : Buffer.from(data);
+    const limits = { maxEventsPerBatch: this.limits.maxBatchEvents };
+    let parsed: ReturnType<typeof parseClientFrame>;
+    if (!isBinary) {
+      parsed = parseClientFrame(bytes.toString('utf8'), limits);
+    } else if (this.decodeBinary === null) {
+      this.send(badFrame(`frames on ${this.socket.protocol} are JSON text, not binary`));
       return;
+    } else {
+      let value: unknown;
+      try {
+        value = this.decodeBinary(bytes);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.send(badFrame(`frame is not valid MessagePack: ${reason}`));
+        return;
+      }
+      if (!isPlainJson(value)) {
+        this.send(
+          badFrame(
+            'frame holds values JSON cannot (binary, dates, non-finite numbers, non-string map keys); send plain JSON data',
+          ),
+        );
+        return;
+      }
+      parsed = readClientFrame(value, limits);
     }
-    const text = Array.isArray(data)
-      ? Buffer.concat(data).toString('utf8')
-      : Buffer.from(data as ArrayBuffer).toString('utf8');
-    const parsed = parseClientFrame(text, { maxEventsPerBatch: this.limits.maxBatchEvents });
     if (!parsed.ok) {
       this.send(parsed.error);
       return;
@@ -232,4 +258,8 @@ export class WsSession {
   private send(frame: ServerFrame): void {
     this.sink.send(JSON.stringify(frame));
   }
+}
+
+function badFrame(message: string): ErrorFrame {
+  return { type: 'error', code: 'BAD_FRAME', message, temporary: false };
 }

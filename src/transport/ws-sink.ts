@@ -1,6 +1,17 @@
 import type { WebSocket } from 'ws';
 import type { Sink } from '../hub/index.ts';
-import { frameStart } from './ws-frame.ts';
+import { jsonBodyFields, packEntries, packFrame, packHead } from '../protocol/index.ts';
+import { MsgpackHeadWriter } from './msgpack-frame.ts';
+import { binaryFrameStart, frameStart } from './ws-frame.ts';
+
+/** How a connection's frames are encoded: its negotiated subprotocol (SPEC §4). */
+export type WireEncoding = 'json' | 'msgpack';
+
+/** A shared body as MessagePack map entries (protocol/msgpack.ts packEntries). */
+interface PackedBody {
+  bytes: Buffer;
+  count: number;
+}
 
 const EMPTY = Buffer.alloc(0);
 
@@ -28,6 +39,8 @@ const FLUSH_SLICE_MS = 4;
 export class FrameBatcher {
   private cachedBody: string | null = null;
   private cachedBytes = EMPTY;
+  private packedBody: string | null = null;
+  private packedBytes: PackedBody = { bytes: EMPTY, count: 0 };
   /** Sinks with staged frames, in staging order; those before `next` were written this pass. */
   private pending: WsSink[] = [];
   private next = 0;
@@ -52,6 +65,20 @@ export class FrameBatcher {
     return this.cachedBytes;
   }
 
+  /** A shared body as MessagePack map entries, encoded once per fan-out like `bodyBytes`. */
+  packedBodyOf(body: string): PackedBody {
+    if (body !== this.packedBody) {
+      const { bytes, count } = packEntries(jsonBodyFields(body));
+      this.packedBytes = {
+        bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length),
+        count,
+      };
+      this.packedBody = body;
+      this.schedule();
+    }
+    return this.packedBytes;
+  }
+
   /** `sink` has staged frames: write them at the end of this turn. */
   stage(sink: WsSink): void {
     this.pending.push(sink);
@@ -70,6 +97,8 @@ export class FrameBatcher {
     this.pass++;
     this.cachedBody = null;
     this.cachedBytes = EMPTY;
+    this.packedBody = null;
+    this.packedBytes = { bytes: EMPTY, count: 0 };
     const sinks = this.pending;
     const deadline = performance.now() + this.sliceMs;
     while (this.next < sinks.length) {
@@ -106,11 +135,14 @@ export class WsSink implements Sink {
   private stagedBytes = 0;
   /** The batcher pass during which the oldest staged frame was staged. */
   private stagedInPass = 0;
+  /** Heads of MessagePack frames, written by hand (unused on a JSON connection). */
+  private readonly heads = new MsgpackHeadWriter();
   bytesSent = 0;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly batcher: FrameBatcher,
+    readonly encoding: WireEncoding = 'json',
   ) {
     const raw = rawSocket(socket);
     this.raw = raw !== null && socket.extensions === '' ? raw : null;
@@ -118,6 +150,10 @@ export class WsSink implements Sink {
 
   send(data: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.encoding === 'msgpack') {
+      this.sendBinary(packFrame(JSON.parse(data) as object), EMPTY);
+      return;
+    }
     this.bytesSent += data.length;
     if (this.raw === null) {
       this.socket.send(data);
@@ -128,6 +164,18 @@ export class WsSink implements Sink {
 
   sendParts(head: string, body: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.encoding === 'msgpack') {
+      const packed = this.batcher.packedBodyOf(body);
+      if (this.raw === null) {
+        this.sendBinary(packHead(head, packed.count), packed.bytes);
+        return;
+      }
+      const start = this.heads.frameStart(head, packed.count, packed.bytes.length);
+      this.bytesSent += start.length + packed.bytes.length;
+      this.push(start);
+      this.push(packed.bytes);
+      return;
+    }
     this.bytesSent += head.length + body.length;
     if (this.raw === null) {
       this.socket.send(head + body);
@@ -136,6 +184,17 @@ export class WsSink implements Sink {
     const bytes = this.batcher.bodyBytes(body);
     this.push(frameStart(head, bytes.length));
     this.push(bytes);
+  }
+
+  /** One binary frame: `prefix` then `shared` (bytes other connections get too). */
+  private sendBinary(prefix: Uint8Array, shared: Uint8Array): void {
+    this.bytesSent += prefix.length + shared.length;
+    if (this.raw === null) {
+      this.socket.send(Buffer.concat([prefix, shared]), { binary: true });
+      return;
+    }
+    this.push(binaryFrameStart(prefix, shared.length));
+    if (shared.length > 0) this.push(Buffer.from(shared.buffer, shared.byteOffset, shared.length));
   }
 
   private push(chunk: Buffer): void {

@@ -84,6 +84,8 @@ export interface RawOptions {
   /** Called with every frame; with `keep: false` frames are not stored (big fan-out tests). */
   onFrame?: (frame: ServerFrame) => void;
   keep?: boolean;
+  /** Decodes binary frames (a `vane.v1.msgpack` connection); without it they fail the test. */
+  decodeBinary?: (bytes: Uint8Array) => unknown;
 }
 
 /**
@@ -110,8 +112,15 @@ export class RawClient {
       });
     });
     ws.on('message', (data, isBinary) => {
-      if (isBinary) throw new Error('the server sent a binary frame');
-      const frame = JSON.parse(rawText(data)) as ServerFrame;
+      let frame: ServerFrame;
+      if (isBinary) {
+        if (this.options.decodeBinary === undefined) {
+          throw new Error('the server sent a binary frame');
+        }
+        frame = this.options.decodeBinary(rawBytes(data)) as ServerFrame;
+      } else {
+        frame = JSON.parse(rawText(data)) as ServerFrame;
+      }
       this.options.onFrame?.(frame);
       if (this.options.keep === false) return;
       this.frames.push(frame);
@@ -223,9 +232,13 @@ export class RawClient {
   }
 }
 
+function rawBytes(data: WebSocket.RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data as ArrayBuffer);
+}
+
 function rawText(data: WebSocket.RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data as ArrayBuffer).toString('utf8');
+  return rawBytes(data).toString('utf8');
 }
 
 /** Tries a WebSocket handshake that should be refused; resolves with the HTTP status and body. */
