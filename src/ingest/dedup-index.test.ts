@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { DedupIndex } from './dedup-index.ts';
 
@@ -17,7 +19,30 @@ function claimBatch(
   return { claim, claimed };
 }
 
+/** A full garbage collection (the flag is set at run time; tests run without --expose-gc). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 describe('DedupIndex', () => {
+  it('lets go of the ids of an expired batch at once, not at the next compaction', async () => {
+    const index = new DedupIndex(() => 1_000);
+    // Object ids, so the test can see whether anything still holds them.
+    let expired: object | null = { id: 'first' };
+    const watch = new WeakRef(expired);
+    claimBatch(index, 's', [expired], 0);
+    expired = null;
+    for (let t = 1; t <= 100; t++) claimBatch(index, 's', [{ id: t }], t * 10);
+    // At 1,000 the first batch is past its horizon: forgotten, and its slot emptied.
+    claimBatch(index, 's', [{ id: 'late' }], 1_005);
+    // A WeakRef target stays alive until the current job ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(watch.deref()).toBeUndefined();
+    expect(index.size).toBe(101);
+  });
+
   it('holds an id for its stream’s horizon, then forgets it', () => {
     const index = new DedupIndex((stream) => (stream === 'long' ? 10_000 : 1_000));
     expect(claimBatch(index, 'short', ['a'], 0).claimed).toEqual(['a']);

@@ -12,8 +12,13 @@
  */
 export class DedupIndex {
   private readonly byStream = new Map<string, Map<unknown, Claim>>();
-  /** Claimed batches in claiming order, for expiry; `head` is the oldest still held. */
-  private readonly order: { stream: string; ids: unknown[]; claim: Claim }[] = [];
+  /**
+   * Claimed batches in claiming order, for expiry; `head` is the oldest still held. Slots before
+   * `head` are emptied as their batch is forgotten: the array is compacted only once they are the
+   * larger half, and until then a forgotten batch must not keep its ids alive (that held up to
+   * twice the horizon's ids in memory).
+   */
+  private readonly order: (OrderEntry | undefined)[] = [];
   private head = 0;
   private ids = 0;
   /** Batches forgotten before their horizon because the index was full. */
@@ -53,7 +58,7 @@ export class DedupIndex {
     if (claimedIds.length === 0) return;
     this.order.push({ stream: claim.stream, ids: claimedIds, claim });
     while (this.ids > this.maxIds && this.head < this.order.length - 1) {
-      this.forget(this.order[this.head++]!);
+      this.forgetHead();
       this.evictedEarly++;
     }
   }
@@ -73,7 +78,7 @@ export class DedupIndex {
   private expire(nowMs: number): void {
     const order = this.order;
     while (this.head < order.length && order[this.head]!.claim.expiresAtMs <= nowMs) {
-      this.forget(order[this.head++]!);
+      this.forgetHead();
     }
     if (this.head > 4096 && this.head * 2 > order.length) {
       order.splice(0, this.head);
@@ -81,7 +86,10 @@ export class DedupIndex {
     }
   }
 
-  private forget(entry: { stream: string; ids: unknown[]; claim: Claim }): void {
+  /** Forgets the oldest batch held and empties its slot. */
+  private forgetHead(): void {
+    const entry = this.order[this.head]!;
+    this.order[this.head++] = undefined;
     const ids = this.byStream.get(entry.stream);
     if (ids === undefined) return;
     for (const id of entry.ids) {
@@ -91,6 +99,12 @@ export class DedupIndex {
       }
     }
   }
+}
+
+interface OrderEntry {
+  stream: string;
+  ids: unknown[];
+  claim: Claim;
 }
 
 export interface Claim {
