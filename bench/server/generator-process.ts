@@ -25,11 +25,14 @@ export class GeneratorProcess {
     });
   }
 
-  /** Spawns a generator and waits until its job is set up (connected, subscribed). */
-  static async start(job: Job): Promise<GeneratorProcess> {
+  /**
+   * Spawns a generator and waits until its job is set up (connected, subscribed). `script` is
+   * another generator speaking the same IPC (the side-by-side suite's Socket.IO one).
+   */
+  static async start(job: Job, script = GENERATOR): Promise<GeneratorProcess> {
     const fds = ('connections' in job ? job.connections : 1) + 200;
     const child = spawnNode(
-      ['--import', 'tsx', GENERATOR],
+      ['--import', 'tsx', script],
       fds,
       ['ignore', 'inherit', 'inherit', 'ipc'],
       'advanced',

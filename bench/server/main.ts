@@ -30,6 +30,14 @@ import {
   sortedSamples,
   spread,
 } from './stats.ts';
+import {
+  FANOUT_BATCH,
+  FANOUT_BATCH_EVERY_MS,
+  FANOUT_SYMBOLS,
+  INGEST_SQL,
+  LIVE_SQL,
+  split,
+} from './workloads.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -50,19 +58,6 @@ const RUN_LIMIT_MS = quick ? 5 * 60_000 : 25 * 60_000;
 const IDLE_CONNECTIONS = 10_000;
 const INGEST_CONNECTIONS = Number(flags['ingest-connections']);
 const IN_FLIGHT = Number(flags['in-flight']);
-
-const INGEST_SQL = `
-CREATE STREAM ingest (id STRING, ts TIMESTAMP, symbol STRING, price DOUBLE, qty DOUBLE)
-  WITH (timestamp = 'ts', id = 'id');
-CREATE VIEW ingest_by_symbol AS
-  SELECT symbol, count(*) AS n, sum(qty) AS volume FROM ingest GROUP BY symbol;`;
-
-/** `sent_at` is the publisher's monotonic clock in µs, carried into the view by max(). */
-const LIVE_SQL = `
-CREATE STREAM ticks (symbol STRING, price DOUBLE, sent_at BIGINT);
-CREATE VIEW live WITH (emit_interval = '10ms') AS
-  SELECT symbol, last(price) AS price, max(sent_at) AS sent_at, count(*) AS n
-  FROM ticks GROUP BY symbol;`;
 
 interface Snapshot {
   atMs: number;
@@ -186,13 +181,6 @@ async function startGenerators(jobs: Job[]): Promise<GeneratorProcess[]> {
   return generators;
 }
 
-function split(total: number, parts: number): number[] {
-  return Array.from(
-    { length: parts },
-    (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0),
-  );
-}
-
 const ingestScenario: Scenario = {
   id: 'ingest',
   title: `durable ingest (lmdb), ${INGEST_CONNECTIONS} connections × ${IN_FLIGHT} publishes of 100 in flight`,
@@ -246,11 +234,6 @@ const ingestScenario: Scenario = {
     }
   },
 };
-
-/** The fan-out view's key count and the publisher's rate: a ticker of 20 symbols, 2,000 trades/s. */
-const FANOUT_SYMBOLS = 20;
-const FANOUT_BATCH = 10;
-const FANOUT_BATCH_EVERY_MS = 5;
 
 function fanoutScenario(subscribers: number, processes: number, memory: boolean): Scenario {
   const store = memory ? 'memory' : 'lmdb';

@@ -32,6 +32,8 @@ export interface ServerOptions {
   connectionsPerIp: number;
   /** Writes a V8 CPU profile of the server into this directory when it exits. */
   cpuProfDir?: string;
+  /** More `vane serve` flags (the side-by-side suite's contenders, e.g. a transport). */
+  extraArgs?: string[];
 }
 
 export class ServerProcess {
@@ -83,6 +85,7 @@ export class ServerProcess {
       '--init',
       initFile,
       ...(options.memory ? ['--memory'] : ['--data-dir', join(dir, 'data')]),
+      ...(options.extraArgs ?? []),
     ];
     const child = spawnNode(args, options.fds, ['ignore', 'ignore', 'pipe']);
     const server = new ServerProcess(child, dir, port);
