@@ -57,6 +57,7 @@ export async function startServer(
     logger: node.logger,
   });
   node.holdEmissionsWhile(() => transport.writesBacklogged);
+  transport.onWritesCaughtUp(() => node.emissionsReleased());
   let address: { host: string; port: number };
   try {
     address = await transport.listen();

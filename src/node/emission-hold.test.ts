@@ -8,9 +8,9 @@ afterEach(async () => {
   for (const node of nodes.splice(0)) await node.close();
 });
 
-async function openNode(): Promise<VaneNode> {
+async function openNode(tickMs = 2): Promise<VaneNode> {
   const config = resolveConfig(
-    { host: '127.0.0.1', port: 0, dataDir: null, logLevel: 'silent', tickMs: 2 },
+    { host: '127.0.0.1', port: 0, dataDir: null, logLevel: 'silent', tickMs },
     {},
   );
   const node = await VaneNode.open(config);
@@ -48,6 +48,23 @@ describe('VaneNode.holdEmissionsWhile', () => {
     node.engine.onChanges('totals', (batch) => batches.push(batch.upserts));
     await node.publish('t', [{ k: 'a', v: 1 }]);
     await sleep(30);
+    expect(batches).toEqual([[{ k: 'a', s: 1 }]]);
+  });
+
+  it('runs a held tick as soon as the hold is released, not at the next timer tick', async () => {
+    // Ticks every 10 s: only a release can make the view emit within this test.
+    const node = await openNode(10_000);
+    const batches: unknown[] = [];
+    node.engine.onChanges('totals', (batch) => batches.push(batch.upserts));
+    let held = true;
+    node.holdEmissionsWhile(() => held);
+    await node.publish('t', [{ k: 'a', v: 1 }]);
+    node.emissionsReleased(); // no tick was held yet: nothing to run
+    expect(batches).toEqual([]);
+    (node as unknown as { tick(): void }).tick(); // a timer tick while held
+    expect(batches).toEqual([]);
+    held = false;
+    node.emissionsReleased();
     expect(batches).toEqual([[{ k: 'a', s: 1 }]]);
   });
 });

@@ -95,6 +95,8 @@ export class VaneNode {
   };
   private gaugesAtMs = -Infinity;
   private emissionsHeld: () => boolean = () => false;
+  /** A tick was skipped because emissions were held; `emissionsReleased` runs it. */
+  private tickHeld = false;
   private bytesOutReported = 0;
   private closed = false;
   /** Rates for GET /v1/stats, sampled with the gauges. */
@@ -431,10 +433,21 @@ export class VaneNode {
     this.emissionsHeld = held;
   }
 
+  /**
+   * What held emissions back is gone (the transport caught up): a tick that was skipped for it
+   * runs now. Without this, a held tick lost its view's whole emit slot until the next timer
+   * tick: a fan-out taking a little longer than the emit interval then emitted every other slot.
+   */
+  emissionsReleased(): void {
+    if (!this.tickHeld || this.closed) return;
+    this.tick();
+  }
+
   private tick(): void {
     const now = this.clock.now();
     if (now - this.gaugesAtMs >= 1000) this.refreshGauges(now);
-    if (this.emissionsHeld()) return;
+    this.tickHeld = this.emissionsHeld();
+    if (this.tickHeld) return;
     try {
       this.engine.advanceTo(now);
     } catch (error) {

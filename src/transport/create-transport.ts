@@ -38,6 +38,11 @@ export interface Transport {
    * instead of falling ever further behind.
    */
   readonly writesBacklogged: boolean;
+  /**
+   * Calls `listener` when writes that were backlogged have all gone out, so whoever held work
+   * back for them can go on at once rather than at its next timer.
+   */
+  onWritesCaughtUp(listener: () => void): void;
 }
 
 /** How long a shutdown waits for HTTP requests in flight before dropping their connections. */
@@ -102,6 +107,9 @@ export function createTransport(app: ServerApp, options: TransportOptions): Tran
     },
     get writesBacklogged() {
       return gateway.writesBacklogged;
+    },
+    onWritesCaughtUp(listener) {
+      gateway.onWritesCaughtUp(listener);
     },
   };
 }

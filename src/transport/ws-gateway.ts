@@ -75,6 +75,11 @@ export class WsGateway {
     return this.batcher.backlogged;
   }
 
+  /** See Transport.onWritesCaughtUp. */
+  onWritesCaughtUp(listener: () => void): void {
+    this.batcher.onDrained = listener;
+  }
+
   /** Handles an HTTP upgrade request; anything but /v1/ws is refused. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (request.url ?? '').split('?')[0];

@@ -93,27 +93,51 @@ describe('WsSink', () => {
     });
   });
 
-  it('writes one turn of frames in one socket write', async () => {
+  it('writes one turn of frames with one writev, shared bodies not copied', async () => {
     const pair = await connectPair();
-    const raw = (pair.server as unknown as { _socket: { write: (data: Buffer) => boolean } })
-      ._socket;
-    const original = raw.write.bind(raw);
-    let writes = 0;
-    raw.write = (data: Buffer) => {
-      writes++;
-      return original(data);
+    type Chunk = { chunk: Buffer };
+    const raw = (
+      pair.server as unknown as {
+        _socket: {
+          _write: (...args: unknown[]) => void;
+          _writev: (chunks: Chunk[], callback: unknown) => void;
+        };
+      }
+    )._socket;
+    const write = raw._write.bind(raw);
+    const writev = raw._writev.bind(raw);
+    const calls: { kind: 'write' | 'writev'; chunks: Buffer[] }[] = [];
+    raw._write = (...args: unknown[]) => {
+      calls.push({ kind: 'write', chunks: [args[0] as Buffer] });
+      write(...args);
     };
-    const sink = new WsSink(pair.server, new FrameBatcher());
-    for (let i = 0; i < 100; i++) sink.sendParts(`{"seq":${i},`, '"x":1}');
-    expect(writes).toBe(0);
+    raw._writev = (chunks: Chunk[], callback: unknown) => {
+      calls.push({ kind: 'writev', chunks: chunks.map(({ chunk }) => chunk) });
+      writev(chunks, callback);
+    };
+    const batcher = new FrameBatcher();
+    const sink = new WsSink(pair.server, batcher);
+    const body = '"x":1}';
+    for (let i = 0; i < 100; i++) sink.sendParts(`{"seq":${i},`, body);
+    expect(calls).toEqual([]);
     await until(() => pair.received.length === 100);
-    expect(writes).toBe(1);
+    expect(calls.map((call) => call.kind)).toEqual(['writev']);
+    // Head and body per frame; the body's bytes are the very buffer the batcher encoded once.
+    const chunks = calls[0]!.chunks;
+    expect(chunks).toHaveLength(200);
+    expect(chunks[1]).toBe(chunks[199]);
     expect(pair.received[99]).toBe('{"seq":99,"x":1}');
   });
 
   it('slices the writes of a large fan-out across turns and keeps every connection in order', async () => {
     // A zero slice: 64 connections are written per turn.
     const batcher = new FrameBatcher(0);
+    let drained = 0;
+    batcher.onDrained = () => {
+      drained++;
+      // Called once the last staged frame is written: nothing is left behind.
+      expect(batcher.backlogged).toBe(false);
+    };
     const pairs = await Promise.all(Array.from({ length: 150 }, () => connectPair()));
     const sinks = pairs.map((pair) => new WsSink(pair.server, batcher));
     sinks.forEach((sink, i) => sink.sendParts(`{"to":${i},"n":1,`, '"x":1}'));
@@ -127,6 +151,12 @@ describe('WsSink', () => {
     pairs.forEach((pair, i) => {
       expect(pair.received).toEqual([`{"to":${i},"n":1,"x":1}`, `{"to":${i},"n":2}`]);
     });
+    // One sliced flush (the second frames joined it): caught up once.
+    expect(drained).toBe(1);
+    // A flush done in one slice is not a catch-up.
+    sinks[0]!.send('{"n":3}');
+    await until(() => pairs[0]!.received.length === 3);
+    expect(drained).toBe(1);
   });
 
   it('writes staged frames before the close frame', async () => {

@@ -47,6 +47,10 @@ export class FrameBatcher {
   private scheduled = false;
   /** Counts `flushAll` passes: frames staged before the current pass started are overdue. */
   pass = 0;
+  /** True from a flush cut short by its slice until the flush that writes the last frame. */
+  private sliced = false;
+  /** Called when a sliced flush has written its last frame (`backlogged` turned false). */
+  onDrained: (() => void) | null = null;
 
   constructor(private readonly sliceMs = FLUSH_SLICE_MS) {}
 
@@ -106,11 +110,16 @@ export class FrameBatcher {
       if ((this.next & 63) === 0 && performance.now() > deadline) break;
     }
     if (this.next < sinks.length) {
+      this.sliced = true;
       this.schedule();
       return;
     }
     this.pending = [];
     this.next = 0;
+    if (this.sliced) {
+      this.sliced = false;
+      this.onDrained?.();
+    }
   };
 }
 
@@ -210,11 +219,18 @@ export class WsSink implements Sink {
   flush(): void {
     const chunks = this.chunks;
     if (chunks.length === 0) return;
-    const total = this.stagedBytes;
     this.chunks = [];
     this.stagedBytes = 0;
     if (this.raw === null || this.socket.readyState !== this.socket.OPEN) return;
-    this.raw.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+    if (chunks.length === 1) {
+      this.raw.write(chunks[0]!);
+      return;
+    }
+    // Corked: one writev of every chunk, the shared body buffers as they are, no copy per
+    // connection (a Buffer.concat copied each subscriber's ~1 KB body).
+    this.raw.cork();
+    for (const chunk of chunks) this.raw.write(chunk);
+    this.raw.uncork();
   }
 
   /** Socket-held bytes, plus staged frames that a sliced flush has left waiting past their turn. */
@@ -237,6 +253,8 @@ export class WsSink implements Sink {
 
 interface RawSocket {
   write(data: Buffer): boolean;
+  cork(): void;
+  uncork(): void;
   on(event: 'drain', listener: () => void): void;
 }
 
@@ -247,8 +265,11 @@ interface RawSocket {
 export function rawSocket(socket: WebSocket): RawSocket | null {
   const raw = (socket as unknown as { _socket?: unknown })._socket;
   if (typeof raw !== 'object' || raw === null) return null;
-  const candidate = raw as Partial<Record<'write' | 'on', unknown>>;
-  return typeof candidate.write === 'function' && typeof candidate.on === 'function'
+  const candidate = raw as Partial<Record<'write' | 'cork' | 'uncork' | 'on', unknown>>;
+  return typeof candidate.write === 'function' &&
+    typeof candidate.cork === 'function' &&
+    typeof candidate.uncork === 'function' &&
+    typeof candidate.on === 'function'
     ? (raw as RawSocket)
     : null;
 }
