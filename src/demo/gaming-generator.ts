@@ -5,7 +5,8 @@ import {
   type EventModel,
   type ModelOptions,
 } from './event-model.ts';
-import { Prng, roundTo } from './prng.ts';
+import { Prng } from '../util/index.ts';
+import { roundTo } from './round-to.ts';
 
 const PLAYERS = 400;
 const PLAYERS_PER_MATCH = 8;

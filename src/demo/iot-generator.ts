@@ -5,7 +5,8 @@ import {
   type EventModel,
   type ModelOptions,
 } from './event-model.ts';
-import { Prng, roundTo } from './prng.ts';
+import { Prng } from '../util/index.ts';
+import { roundTo } from './round-to.ts';
 
 const REPORT_EVERY_MS = 1_000;
 const SITES = 8;

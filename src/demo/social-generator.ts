@@ -7,7 +7,7 @@ import {
   type EventModel,
   type ModelOptions,
 } from './event-model.ts';
-import { Prng } from './prng.ts';
+import { Prng } from '../util/index.ts';
 import { normalTone, postText, TOPIC_TAGS, TOPICS } from './social-text.ts';
 
 const USERS = 5_000;

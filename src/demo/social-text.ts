@@ -1,4 +1,4 @@
-import type { Prng } from './prng.ts';
+import type { Prng } from '../util/index.ts';
 
 /** Topics and the hashtags their posts use; the first tags of each list are the common ones. */
 export const TOPIC_TAGS: Readonly<Record<string, readonly string[]>> = {

@@ -7,7 +7,8 @@ import {
   type EventModel,
   type ModelOptions,
 } from './event-model.ts';
-import { Prng, roundTo } from './prng.ts';
+import { Prng } from '../util/index.ts';
+import { roundTo } from './round-to.ts';
 
 const SYMBOLS = [
   'AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOG', 'META', 'TSLA', 'AMD', 'NFLX', 'INTC',

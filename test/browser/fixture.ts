@@ -7,6 +7,7 @@
 import WebSocket from 'ws';
 import { connect, type VaneClient } from '../../src/client/index.ts';
 import { resolveConfig, startServer, type VaneServer } from '../../src/node/index.ts';
+import { Prng } from '../../src/util/index.ts';
 
 export const SCHEMA = `
 CREATE STREAM trades (symbol STRING, price DOUBLE, qty DOUBLE, ts TIMESTAMP, trade_id STRING)
@@ -50,25 +51,14 @@ export function startFixtureServer(dataDir: string, port = 0): Promise<VaneServe
   );
 }
 
-/** A seeded PRNG (mulberry32): the same run draws the same walk. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Publishes a batch of trades and readings every `everyMs` through the SDK. The SDK queues
  * batches while the server is away and resends them after the reconnect (ids de-duplicate).
  */
 export class Publisher {
   readonly client: VaneClient;
-  private readonly random = prng(7);
+  private readonly prng = new Prng(7);
+  private readonly random = (): number => this.prng.next();
   private readonly prices = new Map(SYMBOLS.map((symbol, i) => [symbol, 80 + i * 35]));
   private readonly hot = new Set<string>();
   private timer: ReturnType<typeof setInterval> | undefined;

@@ -1,6 +1,6 @@
 /**
- * A small seeded pseudo-random generator (mulberry32): the demo's data is the same sequence for
- * the same seed, so tests and benchmarks see the same events. Not for anything secret.
+ * A small seeded pseudo-random generator (mulberry32): the same seed gives the same sequence, so
+ * the demo's data and the tests' generated events replay exactly. Not for anything secret.
  */
 export class Prng {
   private state: number;
@@ -41,10 +41,4 @@ export class Prng {
     const u = 1 - this.next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
   }
-}
-
-/** Rounds to `digits` decimals, so events read like real data. */
-export function roundTo(value: number, digits: number): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }
