@@ -144,8 +144,8 @@ export class WsSink implements Sink {
   private stagedBytes = 0;
   /** The batcher pass during which the oldest staged frame was staged. */
   private stagedInPass = 0;
-  /** Heads of MessagePack frames, written by hand (unused on a JSON connection). */
-  private readonly heads = new MsgpackHeadWriter();
+  /** Heads of MessagePack frames, written by hand; made on a msgpack connection's first. */
+  private heads: MsgpackHeadWriter | null = null;
   bytesSent = 0;
 
   constructor(
@@ -179,6 +179,7 @@ export class WsSink implements Sink {
         this.sendBinary(packHead(head, packed.count), packed.bytes);
         return;
       }
+      this.heads ??= new MsgpackHeadWriter();
       const start = this.heads.frameStart(head, packed.count, packed.bytes.length);
       this.bytesSent += start.length + packed.bytes.length;
       this.push(start);
