@@ -15,7 +15,11 @@ export interface HubShared<S = unknown> {
  * throwing sink (the connection is then doomed, the others are not affected).
  */
 export class ConnectionState<S = unknown> {
-  readonly subscriptions = new Map<string, S>();
+  /**
+   * Made at the first subscription: most connections of a large server are idle or publish only,
+   * and an empty Map is ~200 bytes each.
+   */
+  private subscriptionsById: Map<string, S> | null = null;
   /** 'slow' and 'failed' connections take no more frames and are closed by the hub shortly. */
   status: 'open' | 'slow' | 'failed' | 'closed' = 'open';
   private queued = 0;
@@ -25,6 +29,19 @@ export class ConnectionState<S = unknown> {
     readonly sink: Sink,
     private readonly shared: HubShared<S>,
   ) {}
+
+  /** The connection's subscriptions by id. */
+  get subscriptions(): ReadonlyMap<string, S> {
+    return this.subscriptionsById ?? NO_SUBSCRIPTIONS;
+  }
+
+  addSubscription(id: string, subscription: S): void {
+    (this.subscriptionsById ??= new Map()).set(id, subscription);
+  }
+
+  removeSubscription(id: string): void {
+    this.subscriptionsById?.delete(id);
+  }
 
   get isOpen(): boolean {
     return this.status === 'open';
@@ -83,3 +100,5 @@ export class ConnectionState<S = unknown> {
     this.shared.doomed.add(this);
   }
 }
+
+const NO_SUBSCRIPTIONS: ReadonlyMap<string, never> = new Map<string, never>();

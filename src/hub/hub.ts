@@ -366,7 +366,7 @@ export class Hub {
   }
 
   private register(state: ConnectionState<Subscription>, subscription: Subscription): void {
-    state.subscriptions.set(subscription.id, subscription);
+    state.addSubscription(subscription.id, subscription);
     this.subscriptionCount += 1;
   }
 
@@ -393,7 +393,7 @@ export class Hub {
 
   private endSubscription(state: ConnectionState<Subscription>, subscription: Subscription): void {
     if (state.subscriptions.get(subscription.id) !== subscription) return;
-    state.subscriptions.delete(subscription.id);
+    state.removeSubscription(subscription.id);
     this.subscriptionCount -= 1;
     subscription.release();
     subscription.detach();
