@@ -63,8 +63,8 @@ export class TailScreen {
       title: this.source.title(),
       columns: this.source.columns(),
       rows: this.source.rows(),
-      width: this.out.columns ?? 80,
-      height: this.out.rows ?? 24,
+      width: terminalSize(this.out.columns, process.env.COLUMNS, 80),
+      height: terminalSize(this.out.rows, process.env.LINES, 24),
       highlighted: (rowIndex, column) => this.source.highlighted(rowIndex, column),
       keepLast: this.source.keepLast,
     });
@@ -72,4 +72,19 @@ export class TailScreen {
     this.out.write(`${up}${lines.map((line) => `${line}\x1b[K`).join('\n')}\n\x1b[J`);
     this.drawnLines = lines.length;
   }
+}
+
+/**
+ * A terminal dimension: what the terminal reports, else the COLUMNS / LINES variable, else a
+ * default. A pseudo-terminal nobody sized (`script` fed from a pipe, some CI runners) reports 0,
+ * which would draw every line empty.
+ */
+export function terminalSize(
+  reported: number | undefined,
+  fromEnv: string | undefined,
+  fallback: number,
+): number {
+  if (reported !== undefined && reported > 0) return reported;
+  const value = Number(fromEnv);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
 }

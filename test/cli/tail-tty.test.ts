@@ -1,0 +1,76 @@
+/**
+ * `vane tail` on a terminal: run under `script`, which gives it a pseudo-terminal, so it draws the
+ * live table in place (cursor movement, hidden cursor, connection state in the title) instead of
+ * printing JSON lines; Ctrl-C typed into the terminal ends it with exit code 0 and restores the
+ * cursor. Skips with a warning where util-linux's `script` is missing (CI=true: fails).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  http,
+  startTestServer,
+  trade,
+  TRADES_SQL,
+  type TestServer,
+} from '../integration/helpers.ts';
+import { ROOT, waitForOutput } from './run-vane.ts';
+
+const SCRIPT = '/usr/bin/script';
+const haveScript = existsSync(SCRIPT);
+if (!haveScript) {
+  if (process.env.CI === 'true') throw new Error(`${SCRIPT} is missing (util-linux)`);
+  console.warn(`[tail-tty] ${SCRIPT} not found: the terminal test of vane tail is skipped`);
+}
+
+/** Text as a terminal shows it, without the escape sequences that move the cursor. */
+const ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+const plain = (text: string) => text.replace(ESCAPE, '');
+
+describe.skipIf(!haveScript)('vane tail on a terminal', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ dev: true, initSql: TRADES_SQL });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  async function publish(...events: ReturnType<typeof trade>[]): Promise<void> {
+    expect(
+      (await http('POST', `${server.url}/v1/streams/trades/events`, { body: events })).status,
+    ).toBe(200);
+  }
+
+  it('draws the table in place, redraws it on changes, and exits 0 on Ctrl-C', async () => {
+    await publish(trade('TTYA', 10), trade('TTYB', 20));
+    const command = `${process.execPath} bin/vane.js tail last_price --url ${server.url}`;
+    const child = spawn(SCRIPT, ['-q', '-e', '-c', command, '/dev/null'], {
+      cwd: ROOT,
+      env: { ...process.env, VANE_FROM_SOURCE: '1', NO_COLOR: '1', COLUMNS: '100', LINES: '20' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    try {
+      const first = await waitForOutput(child, (out) => /TTYB/.test(plain(out)));
+      // A table, not JSON lines: the header names the columns, the cursor is hidden.
+      expect(plain(first)).toMatch(/symbol\s+price\s+volume\s+n/);
+      expect(first).not.toContain('{"op"');
+      expect(first).toContain('\x1b[?25l');
+      await publish(trade('TTYA', 12.5));
+      const redrawn = await waitForOutput(child, (out) => plain(out).includes('12.5'));
+      // Redrawn in place: the cursor goes back up over the lines drawn before.
+      expect(redrawn).toMatch(new RegExp(`${String.fromCharCode(27)}\\[\\d+F`));
+      child.stdin.write('\x03'); // Ctrl-C, through the terminal
+      const code = await Promise.race([
+        exited,
+        new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000)),
+      ]);
+      expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
