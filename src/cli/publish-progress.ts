@@ -1,3 +1,4 @@
+import { terminalSize } from './terminal-size.ts';
 import type { PublishCounts } from './batch-publisher.ts';
 
 /** How far a `vane publish` run got, for the progress line and the summary. */
@@ -55,9 +56,11 @@ function seconds(ms: number): string {
 export function startProgress(quiet: boolean, line: () => string): { stop(): void } {
   if (quiet || process.stderr.isTTY !== true) return { stop: () => undefined };
   const draw = (): void => {
-    const width = process.stderr.columns ?? 80;
+    const width = terminalSize(process.stderr.columns, process.env.COLUMNS, 80);
     process.stderr.write(`\r${line().slice(0, width - 1)}\x1b[K`);
   };
+  // Drawn at once too: a short run still says what it is doing.
+  draw();
   const timer = setInterval(draw, PROGRESS_EVERY_MS);
   return {
     stop: () => {

@@ -1,3 +1,4 @@
+import { terminalSize } from './terminal-size.ts';
 import { liveFrame } from './live-table-view.ts';
 
 /** What the screen shows; read at every redraw. */
@@ -72,19 +73,4 @@ export class TailScreen {
     this.out.write(`${up}${lines.map((line) => `${line}\x1b[K`).join('\n')}\n\x1b[J`);
     this.drawnLines = lines.length;
   }
-}
-
-/**
- * A terminal dimension: what the terminal reports, else the COLUMNS / LINES variable, else a
- * default. A pseudo-terminal nobody sized (`script` fed from a pipe, some CI runners) reports 0,
- * which would draw every line empty.
- */
-export function terminalSize(
-  reported: number | undefined,
-  fromEnv: string | undefined,
-  fallback: number,
-): number {
-  if (reported !== undefined && reported > 0) return reported;
-  const value = Number(fromEnv);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
 }

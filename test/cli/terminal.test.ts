@@ -1,11 +1,14 @@
 /**
- * `vane tail` on a terminal: run under `script`, which gives it a pseudo-terminal, so it draws the
- * live table in place (cursor movement, hidden cursor, connection state in the title) instead of
- * printing JSON lines; Ctrl-C typed into the terminal ends it with exit code 0 and restores the
- * cursor. Skips with a warning where util-linux's `script` is missing (CI=true: fails).
+ * The CLI on a terminal, run under `script`, which gives it a pseudo-terminal: `vane tail` draws
+ * the live table in place (cursor movement, hidden cursor) instead of printing JSON lines and
+ * Ctrl-C typed into the terminal ends it with exit code 0; `vane publish` shows its progress line
+ * on stderr while it runs. Skips with a warning where util-linux's `script` is missing (CI=true:
+ * fails).
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   http,
@@ -27,7 +30,7 @@ if (!haveScript) {
 const ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
 const plain = (text: string) => text.replace(ESCAPE, '');
 
-describe.skipIf(!haveScript)('vane tail on a terminal', () => {
+describe.skipIf(!haveScript)('the CLI on a terminal', () => {
   let server: TestServer;
 
   beforeAll(async () => {
@@ -44,14 +47,22 @@ describe.skipIf(!haveScript)('vane tail on a terminal', () => {
     ).toBe(200);
   }
 
-  it('draws the table in place, redraws it on changes, and exits 0 on Ctrl-C', async () => {
+  /** `vane <args>` in a pseudo-terminal of 100 × 20 (COLUMNS, LINES: script sizes none). */
+  function inTerminal(args: string) {
+    return spawn(
+      SCRIPT,
+      ['-q', '-e', '-c', `${process.execPath} bin/vane.js ${args}`, '/dev/null'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, VANE_FROM_SOURCE: '1', NO_COLOR: '1', COLUMNS: '100', LINES: '20' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+  }
+
+  it('tail draws the table in place, redraws it on changes, and exits 0 on Ctrl-C', async () => {
     await publish(trade('TTYA', 10), trade('TTYB', 20));
-    const command = `${process.execPath} bin/vane.js tail last_price --url ${server.url}`;
-    const child = spawn(SCRIPT, ['-q', '-e', '-c', command, '/dev/null'], {
-      cwd: ROOT,
-      env: { ...process.env, VANE_FROM_SOURCE: '1', NO_COLOR: '1', COLUMNS: '100', LINES: '20' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = inTerminal(`tail last_price --url ${server.url}`);
     const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
     try {
       const first = await waitForOutput(child, (out) => /TTYB/.test(plain(out)));
@@ -71,6 +82,28 @@ describe.skipIf(!haveScript)('vane tail on a terminal', () => {
       expect(code).toBe(0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('publish shows a progress line while it runs, then the summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vane-terminal-'));
+    try {
+      const file = join(dir, 'trades.ndjson');
+      const events = Array.from({ length: 40_000 }, (_, i) => trade(`P${i % 50}`, 1 + (i % 7)));
+      writeFileSync(file, events.map((event) => JSON.stringify(event)).join('\n'));
+      const child = inTerminal(`publish trades ${file} --url ${server.url} --batch-size 200`);
+      const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+      const output = await waitForOutput(
+        child,
+        (out) => out.includes('published to trades'),
+        60_000,
+      );
+      expect(await exited).toBe(0);
+      // At least one progress line was drawn (and rewritten in place) before the summary.
+      expect(plain(output)).toMatch(/sent [\d,]+ · acked [\d,]+ · [\d,]+ events\/s/);
+      expect(plain(output)).toContain('published to trades: 40,000 accepted');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
