@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { CatalogStream } from '../transport/index.ts';
+import type { StreamInfo } from '../protocol/index.ts';
 import { BatchBuilder } from './batch-builder.ts';
 import { BatchPublisher } from './batch-publisher.ts';
 import {
@@ -247,7 +247,7 @@ function badLine(source: string, item: Extract<InputItem, { kind: 'problem' }>):
 
 /** The stream's columns from GET /v1/streams; an unknown stream is exit code 5. */
 async function fetchStream(target: ServerTarget, name: string): Promise<StreamShape> {
-  const { streams } = await requestJson<{ streams: CatalogStream[] }>(target, 'GET', '/v1/streams');
+  const { streams } = await requestJson<{ streams: StreamInfo[] }>(target, 'GET', '/v1/streams');
   const stream = streams.find((candidate) => candidate.name === name);
   if (stream === undefined) {
     const known = streams.map((candidate) => candidate.name).join(', ') || 'none';

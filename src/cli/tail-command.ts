@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ConnectionState } from '../client/index.ts';
-import type { CatalogStream, CatalogView } from '../transport/index.ts';
+import type { StreamInfo, ViewInfo } from '../protocol/index.ts';
 import {
   EXIT_CODES_HELP,
   integerOption,
@@ -88,7 +88,7 @@ export async function tail(argv: string[]): Promise<void> {
       where: parseWhere(
         values.where ?? [],
         found.columns,
-        isView ? (found as CatalogView).key : found.columns.map((column) => column.name),
+        isView ? (found as ViewInfo).key : found.columns.map((column) => column.name),
         isView ? `view ${found.name}` : `stream ${found.name}`,
       ),
       orderBy: values.order === undefined ? undefined : parseOrder(values.order, found.columns),
@@ -103,10 +103,10 @@ export async function tail(argv: string[]): Promise<void> {
 async function findTarget(
   server: ServerTarget,
   name: string,
-): Promise<(CatalogView | CatalogStream) & { kind: 'view' | 'stream' }> {
+): Promise<(ViewInfo | StreamInfo) & { kind: 'view' | 'stream' }> {
   const [{ views }, { streams }] = await Promise.all([
-    requestJson<{ views: CatalogView[] }>(server, 'GET', '/v1/views'),
-    requestJson<{ streams: CatalogStream[] }>(server, 'GET', '/v1/streams'),
+    requestJson<{ views: ViewInfo[] }>(server, 'GET', '/v1/views'),
+    requestJson<{ streams: StreamInfo[] }>(server, 'GET', '/v1/streams'),
   ]);
   const view = views.find((candidate) => candidate.name === name);
   if (view !== undefined) return { ...view, kind: 'view' };

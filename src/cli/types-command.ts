@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { CatalogStream, CatalogView } from '../transport/index.ts';
+import type { StreamInfo, ViewInfo } from '../protocol/index.ts';
 import {
   EXIT_CODES_HELP,
   SERVER_OPTIONS,
@@ -48,8 +48,8 @@ export async function types(argv: string[]): Promise<void> {
   const target = serverTarget(values, process.env);
   await runClientCommand('types', async () => {
     const [{ streams }, { views }] = await Promise.all([
-      requestJson<{ streams: CatalogStream[] }>(target, 'GET', '/v1/streams'),
-      requestJson<{ views: CatalogView[] }>(target, 'GET', '/v1/views'),
+      requestJson<{ streams: StreamInfo[] }>(target, 'GET', '/v1/streams'),
+      requestJson<{ views: ViewInfo[] }>(target, 'GET', '/v1/views'),
     ]);
     const source = schemaTypes({ streams, views }, target.httpUrl);
     if (values.out === undefined) {

@@ -1,12 +1,14 @@
-import type {
-  ClientFrame,
-  ErrorFrame,
-  PublishFrame,
-  ServerFrame,
-  StatementResultWire,
-  WireRow,
+import {
+  createMsgpackDecoder,
+  MSGPACK_SUBPROTOCOL,
+  SUBPROTOCOL,
+  type ClientFrame,
+  type ErrorFrame,
+  type PublishFrame,
+  type ServerFrame,
+  type StatementResultWire,
+  type WireRow,
 } from '../protocol/index.ts';
-import { createMsgpackDecoder, MSGPACK_SUBPROTOCOL, SUBPROTOCOL } from '../protocol/index.ts';
 import { DEFAULT_BACKOFF, type BackoffOptions, Backoff } from './backoff.ts';
 import { Connection, type ConnectionState, type WebSocketConstructor } from './connection.ts';
 import { VaneClientError } from './errors.ts';

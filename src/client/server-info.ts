@@ -1,53 +1,5 @@
-import type { WireColumn } from '../protocol/index.ts';
+export type { Catalog, ServerStats, StreamInfo, ViewInfo } from '../protocol/index.ts';
 import { VaneClientError } from './errors.ts';
-
-/** A stream of `GET /v1/streams` (docs/protocol.md, HTTP API). */
-export interface StreamInfo {
-  name: string;
-  sql: string;
-  columns: WireColumn[];
-  timestamp: string | null;
-  id: string | null;
-  latenessMs: number;
-  retentionMs: number;
-  /** Names of the views that read it. */
-  views: string[];
-}
-
-/** A view of `GET /v1/views`. */
-export interface ViewInfo {
-  name: string;
-  stream: string;
-  sql: string;
-  columns: WireColumn[];
-  key: string[];
-  /** `'none'` for a running aggregate, else e.g. `TUMBLE(1m)`. */
-  window: string;
-  emit: 'changes' | 'final';
-  emitIntervalMs: number;
-}
-
-/** What `catalog()` returns: the streams and views the token may see. */
-export interface Catalog {
-  streams: StreamInfo[];
-  views: ViewInfo[];
-}
-
-/** `GET /v1/stats`: live rates over the last few seconds, and counts. */
-export interface ServerStats {
-  /** Open WebSocket connections. */
-  connections: number;
-  /** Active subscriptions over all connections. */
-  subscriptions: number;
-  /** Accepted events per second, all streams. */
-  eventsPerSecond: number;
-  /** Changed rows per second emitted by views (once per view, not per subscriber). */
-  changesPerSecond: number;
-  /** Receive-to-durable-ack latency over the last acks; null before the first. */
-  ackLatencyMs: { p50: number; p99: number } | null;
-  streams: { name: string; eventsTotal: number; eventsPerSecond: number }[];
-  views: { name: string; changesTotal: number; changesPerSecond: number }[];
-}
 
 /** `ws://host:port/v1/ws` → `http://host:port` (`wss:` → `https:`): where the HTTP API is. */
 export function httpOrigin(wsUrl: string): string {

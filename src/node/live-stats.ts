@@ -1,3 +1,5 @@
+import type { LiveRates } from '../protocol/index.ts';
+
 /**
  * Live rates for `GET /v1/stats` and the dashboard: events per second per stream, changed rows
  * per second per view, and ack latency percentiles. Prometheus counters only hold totals (rates
@@ -9,14 +11,6 @@
  * and smooths over `windowSamples` seconds. Memory is bounded: one number per stream and view per
  * sample, and a ring of the last `maxAckSamples` ack latencies.
  */
-export interface LiveRates {
-  streams: { name: string; eventsTotal: number; eventsPerSecond: number }[];
-  views: { name: string; changesTotal: number; changesPerSecond: number }[];
-  eventsPerSecond: number;
-  changesPerSecond: number;
-  /** Over the last `maxAckSamples` acks; null before the first. */
-  ackLatencyMs: { p50: number; p99: number } | null;
-}
 
 interface Sample {
   atMs: number;

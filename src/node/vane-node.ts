@@ -10,6 +10,7 @@ import {
   type MetadataStore,
 } from '../log/index.ts';
 import { createLogger, createMetrics, type Logger, type Metrics } from '../observability/index.ts';
+import type { ServerStats } from '../protocol/index.ts';
 import { parse, type Statement } from '../sql/index.ts';
 import { systemClock, VaneError, type Clock } from '../util/index.ts';
 import { ChangelogRegistry } from '../views/index.ts';
@@ -19,7 +20,7 @@ import { CheckpointStore } from './checkpoint-store.ts';
 import { Checkpointer } from './checkpointer.ts';
 import type { VaneConfig } from './config.ts';
 import { failpointsFromEnv, type Failpoint } from './failpoints.ts';
-import { LiveStats, type LiveRates } from './live-stats.ts';
+import { LiveStats } from './live-stats.ts';
 import { LogRetention } from './log-retention.ts';
 import { QueryViews } from './query-views.ts';
 import { recoverEngine, type RecoveryReport } from './recovery.ts';
@@ -387,7 +388,7 @@ export class VaneNode {
   }
 
   /** Live rates and counts for GET /v1/stats (rates over the last few seconds). */
-  stats(): LiveRates & { connections: number; subscriptions: number } {
+  stats(): ServerStats {
     const { streams, views } = this.catalog();
     const hub = this.hub.stats();
     return {

@@ -1,5 +1,6 @@
 /** @module protocol: the wire frames of SPEC §4, their validation and error codes; browser-safe. */
 export type * from './frames.ts';
+export type * from './http-bodies.ts';
 export { SUBPROTOCOL, CloseCode } from './frames.ts';
 export { WIRE_ERROR_CODES, isWireErrorCode, createErrorFrame } from './error-codes.ts';
 export type { ErrorCodeInfo, ErrorFrameContext, WireErrorCode } from './error-codes.ts';

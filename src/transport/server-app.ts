@@ -1,7 +1,13 @@
 import type { Hub } from '../hub/index.ts';
 import type { PublishResult } from '../ingest/index.ts';
 import type { Metrics } from '../observability/index.ts';
-import type { StatementResultWire, WireColumn, WireRow } from '../protocol/index.ts';
+import type {
+  ServerStats,
+  StatementResultWire,
+  StreamInfo,
+  ViewInfo,
+  WireRow,
+} from '../protocol/index.ts';
 
 /**
  * What the network edge needs from a Vane node. The transport owns sockets, HTTP, auth and limits;
@@ -14,7 +20,7 @@ export interface ServerApp {
   publish(stream: string, events: unknown): Promise<PublishResult>;
   /** Runs SQL; DDL needs `admin`. Rejects with a VaneError (SqlError with line and column). */
   executeSql(sql: string, access: { admin: boolean }): Promise<StatementResultWire[]>;
-  catalog(): { streams: CatalogStream[]; views: CatalogView[] };
+  catalog(): { streams: StreamInfo[]; views: ViewInfo[] };
   /** A view's rows (optionally filtered on key columns) and the changelog position they reflect. */
   viewRows(
     view: string,
@@ -23,37 +29,4 @@ export interface ServerApp {
   readiness(): { ready: boolean; checks: Record<string, boolean> };
   /** Live rates and counts (GET /v1/stats); rates cover the last few seconds. */
   stats(): ServerStats;
-}
-
-/** The body of GET /v1/stats (docs/protocol.md); the SDK's `stats()` returns it. */
-export interface ServerStats {
-  connections: number;
-  subscriptions: number;
-  eventsPerSecond: number;
-  changesPerSecond: number;
-  ackLatencyMs: { p50: number; p99: number } | null;
-  streams: { name: string; eventsTotal: number; eventsPerSecond: number }[];
-  views: { name: string; changesTotal: number; changesPerSecond: number }[];
-}
-
-export interface CatalogStream {
-  name: string;
-  sql: string;
-  columns: WireColumn[];
-  timestamp: string | null;
-  id: string | null;
-  latenessMs: number;
-  retentionMs: number;
-  views: string[];
-}
-
-export interface CatalogView {
-  name: string;
-  stream: string;
-  sql: string;
-  columns: WireColumn[];
-  key: string[];
-  window: string;
-  emit: 'changes' | 'final';
-  emitIntervalMs: number;
 }
