@@ -406,6 +406,16 @@ export class LmdbMetadataStore implements MetadataStore {
     return result;
   }
 
+  keys(prefix: string): string[] {
+    const result: string[] = [];
+    const keys = prefix === '' ? this.#db.getKeys() : this.#db.getKeys({ start: prefix });
+    for (const key of keys) {
+      if (typeof key !== 'string' || !key.startsWith(prefix)) break;
+      result.push(key);
+    }
+    return result;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.allSettled([...this.#pending]);

@@ -379,6 +379,8 @@ export function runMetadataStoreContract(
       ]);
       expect(store.entries('views')).toEqual([['views', 5]]);
       expect(store.entries('nothing/')).toEqual([]);
+      expect(store.keys('view/')).toEqual(store.entries('view/').map(([key]) => key));
+      expect(store.keys('nothing/')).toEqual([]);
       expect(store.entries('').map(([key]) => key)).toEqual([
         'stream/x',
         'view/a',

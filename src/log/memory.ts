@@ -127,9 +127,12 @@ export class MemoryMetadataStore implements MetadataStore {
   }
 
   entries(prefix: string): [string, unknown][] {
+    return this.keys(prefix).map((key) => [key, structuredClone(this.#values.get(key))]);
+  }
+
+  keys(prefix: string): string[] {
     const keys = [...this.#values.keys()].filter((key) => key.startsWith(prefix));
-    keys.sort(compareCodePoints);
-    return keys.map((key) => [key, structuredClone(this.#values.get(key))]);
+    return keys.sort(compareCodePoints);
   }
 
   close(): Promise<void> {

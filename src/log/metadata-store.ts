@@ -9,7 +9,8 @@
  * - `get` reflects every change whose promise has resolved (the memory store: every change at
  *   once), or returns `undefined`; each call returns a fresh copy the caller may change freely.
  * - `entries(prefix)` returns the entries whose key starts with `prefix`, sorted by key in
- *   Unicode code point order (the UTF-8 byte order LMDB keeps).
+ *   Unicode code point order (the UTF-8 byte order LMDB keeps); `keys(prefix)` the same keys
+ *   without reading their values.
  * - `close` waits for pending changes; after it, `put` and `remove` reject.
  */
 export interface MetadataStore {
@@ -17,5 +18,6 @@ export interface MetadataStore {
   put(key: string, value: unknown): Promise<void>;
   remove(key: string): Promise<void>;
   entries(prefix: string): [string, unknown][];
+  keys(prefix: string): string[];
   close(): Promise<void>;
 }

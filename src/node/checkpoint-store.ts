@@ -150,7 +150,7 @@ export class CheckpointStore {
    */
   async sweepOrphanParts(): Promise<number> {
     const orphans: string[] = [];
-    for (const [partKey] of this.metadata.entries(PART_PREFIX)) {
+    for (const partKey of this.metadata.keys(PART_PREFIX)) {
       const part = parsePartKey(partKey);
       const inForce = part === undefined ? undefined : this.partsOf(part.recordKey);
       if (
