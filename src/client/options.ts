@@ -24,8 +24,8 @@ export interface ConnectOptions {
   heartbeatMs?: number | false;
   /**
    * How the server encodes what it sends: 'json' (subprotocol `vane.v1`, the default) or
-   * 'msgpack' (`vane.v1.msgpack`: binary MessagePack frames, about a third of the bytes of a
-   * delta and several times faster to decode; docs/protocol.md). Requests go out as JSON either
+   * 'msgpack' (`vane.v1.msgpack`: binary MessagePack frames, a third of the bytes of a delta
+   * and two to six times faster to decode; docs/protocol.md). Requests go out as JSON either
    * way.
    */
   encoding?: 'json' | 'msgpack';
