@@ -4,19 +4,8 @@
  * recognised by their first bytes; only sampled subscribers and acks are JSON-parsed.
  */
 import WebSocket from 'ws';
-import type {
-  Counters,
-  FromGenerator,
-  IdleJob,
-  IngestJob,
-  Job,
-  PublishJob,
-  SubscribeJob,
-  ToGenerator,
-} from './messages.ts';
-
-/** The monotonic clock in µs; CLOCK_MONOTONIC is the same in every process of the machine. */
-const nowUs = (): number => Number(process.hrtime.bigint()) / 1000;
+import type { IdleJob, IngestJob, Job, PublishJob, SubscribeJob } from './messages.ts';
+import { GeneratorRecord, nowUs, serveJobs } from './generator-record.ts';
 
 /** Byte 9 of a server frame is the first letter of its type: `{"type":"delta",…`. */
 const TYPE_AT = 9;
@@ -28,39 +17,8 @@ const LETTER_N = 0x6e;
 const CONNECT_CONCURRENCY = 64;
 const CONNECT_ATTEMPTS = 5;
 
+const record = new GeneratorRecord();
 const sockets = new Set<WebSocket>();
-const closes: Record<string, number> = {};
-const errors: Record<string, number> = {};
-const latencyUs: number[] = [];
-const ackUs: number[] = [];
-let units = 0;
-let rows = 0;
-let gaps = 0;
-let recording = false;
-let finishing = false;
-let stopSending = false;
-
-function count(table: Record<string, number>, key: string, by = 1): void {
-  table[key] = (table[key] ?? 0) + by;
-}
-
-function send(message: FromGenerator): void {
-  process.send?.(message);
-}
-
-function counters(): Counters {
-  const cpu = process.cpuUsage();
-  return {
-    atUs: nowUs(),
-    units,
-    rows,
-    cpuUs: cpu.user + cpu.system,
-    open: sockets.size,
-    gaps,
-    closes: { ...closes },
-    errors: { ...errors },
-  };
-}
 
 function connectOnce(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -72,11 +30,11 @@ function connectOnce(url: string): Promise<WebSocket> {
     socket.once('error', failed);
     socket.once('open', () => {
       socket.off('error', failed);
-      socket.on('error', () => count(errors, 'SOCKET'));
+      socket.on('error', () => record.count(record.errors, 'SOCKET'));
       sockets.add(socket);
       socket.on('close', (code: number) => {
         sockets.delete(socket);
-        if (!finishing) count(closes, String(code));
+        if (!record.finishing) record.count(record.closes, String(code));
       });
       resolve(socket);
     });
@@ -89,7 +47,7 @@ async function connect(url: string): Promise<WebSocket> {
       return await connectOnce(url);
     } catch (error) {
       if (attempt >= CONNECT_ATTEMPTS) throw error;
-      count(errors, 'CONNECT_RETRY');
+      record.count(record.errors, 'CONNECT_RETRY');
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
   }
@@ -126,7 +84,7 @@ function countRows(data: Buffer): number {
 /** The type of an error frame, which is rare enough to parse. */
 function countErrorFrame(data: Buffer): void {
   const frame = JSON.parse(data.toString('utf8')) as { code?: string };
-  count(errors, frame.code ?? 'UNKNOWN');
+  record.count(record.errors, frame.code ?? 'UNKNOWN');
 }
 
 async function runIngest(job: IngestJob): Promise<void> {
@@ -136,7 +94,7 @@ async function runIngest(job: IngestJob): Promise<void> {
     let requests = 0;
     const idPrefix = `${job.tag}c${index}n`;
     const publish = (): void => {
-      if (stopSending || socket.readyState !== WebSocket.OPEN) return;
+      if (record.stopSending || socket.readyState !== WebSocket.OPEN) return;
       const ts = Date.now();
       let events = '';
       for (let i = 0; i < job.eventsPerBatch; i++) {
@@ -151,7 +109,7 @@ async function runIngest(job: IngestJob): Promise<void> {
     };
     socket.on('message', (data: Buffer) => {
       if (data[TYPE_AT] === LETTER_E) countErrorFrame(data);
-      else units += (JSON.parse(data.toString('utf8')) as { accepted: number }).accepted;
+      else record.units += (JSON.parse(data.toString('utf8')) as { accepted: number }).accepted;
       publish();
     });
     for (let i = 0; i < job.inFlight; i++) publish();
@@ -169,19 +127,19 @@ async function runSubscribe(job: SubscribeJob): Promise<void> {
         socket.on('message', (data: Buffer) => {
           const letter = data[TYPE_AT];
           if (letter === LETTER_D) {
-            units++;
-            rows += countRows(data);
+            record.units++;
+            record.rows += countRows(data);
             if (!sampled) return;
             const receivedUs = nowUs();
             const frame = JSON.parse(data.toString('utf8')) as {
               seq: number;
               upserts: { sent_at?: number | null }[];
             };
-            if (frame.seq !== lastSeq + 1) gaps++;
+            if (frame.seq !== lastSeq + 1) record.gaps++;
             lastSeq = frame.seq;
             let sentUs = 0;
             for (const row of frame.upserts) sentUs = Math.max(sentUs, row.sent_at ?? 0);
-            if (recording && sentUs > 0) latencyUs.push(receivedUs - sentUs);
+            if (record.recording && sentUs > 0) record.latencyUs.push(receivedUs - sentUs);
           } else if (letter === LETTER_S && data[TYPE_AT + 1] === LETTER_N) {
             lastSeq = (JSON.parse(data.toString('utf8')) as { seq: number }).seq;
             subscribed();
@@ -208,10 +166,10 @@ async function runPublish(job: PublishJob): Promise<void> {
     const started = sentAt.get(frame.id);
     sentAt.delete(frame.id);
     if (frame.type === 'ack') {
-      units += frame.accepted ?? 0;
-      if (recording && started !== undefined) ackUs.push(nowUs() - started);
+      record.units += frame.accepted ?? 0;
+      if (record.recording && started !== undefined) record.ackUs.push(nowUs() - started);
     } else {
-      count(errors, frame.code ?? 'UNKNOWN');
+      record.count(record.errors, frame.code ?? 'UNKNOWN');
     }
   });
   let batches = 0;
@@ -230,7 +188,7 @@ async function runPublish(job: PublishJob): Promise<void> {
     socket.send(`{"type":"publish","id":"${id}","stream":"${job.stream}","events":[${events}]}`);
   };
   const pump = (): void => {
-    if (stopSending || socket.readyState !== WebSocket.OPEN) return;
+    if (record.stopSending || socket.readyState !== WebSocket.OPEN) return;
     const due = Math.floor((nowUs() - startUs) / 1000 / job.intervalMs) + 1;
     // Catch up after a stall, but never flood: at most 5 batches in one turn.
     for (let burst = 0; batches < due && burst < 5; burst++) publishBatch();
@@ -258,30 +216,4 @@ function run(job: Job): Promise<void> {
   }
 }
 
-process.on('message', (message: ToGenerator) => {
-  switch (message.cmd) {
-    case 'start':
-      run(message.job).then(
-        () => send({ kind: 'ready' }),
-        (error: unknown) =>
-          send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
-      );
-      return;
-    case 'mark':
-      recording = true;
-      send({ kind: 'mark', counters: counters() });
-      return;
-    case 'finish': {
-      stopSending = true;
-      finishing = true;
-      const reply: FromGenerator = {
-        kind: 'samples',
-        samples: { latencyUs: Float64Array.from(latencyUs), ackUs: Float64Array.from(ackUs) },
-      };
-      process.send?.(reply, () => process.exit(0));
-      return;
-    }
-  }
-});
-
-process.on('disconnect', () => process.exit(0));
+serveJobs(record, run, () => sockets.size);

@@ -6,51 +6,16 @@
  * ingest schema), acknowledged with the number of events; deltas counted by their rows.
  */
 import { io, type Socket } from 'socket.io-client';
-import type {
-  Counters,
-  FromGenerator,
-  IngestJob,
-  Job,
-  PublishJob,
-  SubscribeJob,
-  ToGenerator,
-} from '../server/messages.ts';
+import { GeneratorRecord, nowUs, serveJobs } from '../server/generator-record.ts';
+import type { IngestJob, Job, PublishJob, SubscribeJob } from '../server/messages.ts';
 
-const nowUs = (): number => Number(process.hrtime.bigint()) / 1000;
 const CONNECT_CONCURRENCY = 64;
 
 /** socket.io URLs are http://host:port (the path is its own `/socket.io/`). */
 const httpUrl = (url: string): string => url.replace(/^ws:/, 'http:').replace(/\/v1\/ws$/, '');
 
+const record = new GeneratorRecord();
 const sockets = new Set<Socket>();
-const closes: Record<string, number> = {};
-const errors: Record<string, number> = {};
-const latencyUs: number[] = [];
-const ackUs: number[] = [];
-let units = 0;
-let rows = 0;
-let gaps = 0;
-let recording = false;
-let finishing = false;
-let stopSending = false;
-
-function count(table: Record<string, number>, key: string): void {
-  table[key] = (table[key] ?? 0) + 1;
-}
-
-function counters(): Counters {
-  const cpu = process.cpuUsage();
-  return {
-    atUs: nowUs(),
-    units,
-    rows,
-    cpuUs: cpu.user + cpu.system,
-    open: sockets.size,
-    gaps,
-    closes: { ...closes },
-    errors: { ...errors },
-  };
-}
 
 function connect(url: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -65,7 +30,7 @@ function connect(url: string): Promise<Socket> {
       sockets.add(socket);
       socket.on('disconnect', (reason) => {
         sockets.delete(socket);
-        if (!finishing) count(closes, reason);
+        if (!record.finishing) record.count(record.closes, reason);
       });
       resolve(socket);
     });
@@ -102,15 +67,15 @@ async function runSubscribe(job: SubscribeJob): Promise<void> {
         const sampled = index % job.sampleEvery === 0;
         let lastSeq = 0;
         socket.on('delta', (delta: Delta) => {
-          units++;
-          rows += delta.upserts.length + delta.deletes.length;
+          record.units++;
+          record.rows += delta.upserts.length + delta.deletes.length;
           if (!sampled) return;
           const receivedUs = nowUs();
-          if (delta.seq !== lastSeq + 1) gaps++;
+          if (delta.seq !== lastSeq + 1) record.gaps++;
           lastSeq = delta.seq;
           let sentUs = 0;
           for (const row of delta.upserts) sentUs = Math.max(sentUs, row.sent_at ?? 0);
-          if (recording && sentUs > 0) latencyUs.push(receivedUs - sentUs);
+          if (record.recording && sentUs > 0) record.latencyUs.push(receivedUs - sentUs);
         });
         socket.emit('subscribe', { view: job.view }, (snapshot: { seq: number }) => {
           lastSeq = snapshot.seq;
@@ -126,7 +91,7 @@ async function runIngest(job: IngestJob): Promise<void> {
     let seq = 0;
     const idPrefix = `${job.tag}c${index}n`;
     const publish = (): void => {
-      if (stopSending || !socket.connected) return;
+      if (record.stopSending || !socket.connected) return;
       const ts = Date.now();
       const events = Array.from({ length: job.eventsPerBatch }, () => {
         const n = seq++;
@@ -139,7 +104,7 @@ async function runIngest(job: IngestJob): Promise<void> {
         };
       });
       socket.emit('publish', { stream: job.stream, events }, (reply: { accepted: number }) => {
-        units += reply.accepted;
+        record.units += reply.accepted;
         publish();
       });
     };
@@ -160,12 +125,12 @@ async function runPublish(job: PublishJob): Promise<void> {
     });
     batches++;
     socket.emit('publish', { stream: job.stream, events }, (reply: { accepted: number }) => {
-      units += reply.accepted;
-      if (recording) ackUs.push(nowUs() - sentUs);
+      record.units += reply.accepted;
+      if (record.recording) record.ackUs.push(nowUs() - sentUs);
     });
   };
   const pump = (): void => {
-    if (stopSending || !socket.connected) return;
+    if (record.stopSending || !socket.connected) return;
     const due = Math.floor((nowUs() - startUs) / 1000 / job.intervalMs) + 1;
     for (let burst = 0; batches < due && burst < 5; burst++) publishBatch();
     const nextUs = startUs + batches * job.intervalMs * 1000;
@@ -188,34 +153,4 @@ function run(job: Job): Promise<void> {
   }
 }
 
-function send(message: FromGenerator): void {
-  process.send?.(message);
-}
-
-process.on('message', (message: ToGenerator) => {
-  switch (message.cmd) {
-    case 'start':
-      run(message.job).then(
-        () => send({ kind: 'ready' }),
-        (error: unknown) =>
-          send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
-      );
-      return;
-    case 'mark':
-      recording = true;
-      send({ kind: 'mark', counters: counters() });
-      return;
-    case 'finish': {
-      stopSending = true;
-      finishing = true;
-      const reply: FromGenerator = {
-        kind: 'samples',
-        samples: { latencyUs: Float64Array.from(latencyUs), ackUs: Float64Array.from(ackUs) },
-      };
-      process.send?.(reply, () => process.exit(0));
-      return;
-    }
-  }
-});
-
-process.on('disconnect', () => process.exit(0));
+serveJobs(record, run, () => sockets.size);
