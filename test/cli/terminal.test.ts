@@ -47,11 +47,16 @@ describe.skipIf(!haveScript)('the CLI on a terminal', () => {
     ).toBe(200);
   }
 
-  /** `vane <args>` in a pseudo-terminal of 100 × 20 (COLUMNS, LINES: script sizes none). */
+  /**
+   * `vane <args>` in a pseudo-terminal of 100 × 20 (COLUMNS, LINES: script sizes none). `exec`
+   * matters: script runs the command through $SHELL or /bin/sh, and dash (Debian's sh) stays as
+   * the parent, so a Ctrl-C typed into the terminal kills the shell too and script reports 130
+   * whatever vane does. CI runs without SHELL set; an interactive bash hides it.
+   */
   function inTerminal(args: string) {
     return spawn(
       SCRIPT,
-      ['-q', '-e', '-c', `${process.execPath} bin/vane.js ${args}`, '/dev/null'],
+      ['-q', '-e', '-c', `exec ${process.execPath} bin/vane.js ${args}`, '/dev/null'],
       {
         cwd: ROOT,
         env: { ...process.env, VANE_FROM_SOURCE: '1', NO_COLOR: '1', COLUMNS: '100', LINES: '20' },
