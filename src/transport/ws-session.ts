@@ -22,7 +22,7 @@ import {
 import { VaneError } from '../util/index.ts';
 import { errorBody } from './error-status.ts';
 import type { ServerApp } from './server-app.ts';
-import { rawSocket, WsSink, type FrameBatcher } from './ws-sink.ts';
+import { WsSink, type FrameBatcher } from './ws-sink.ts';
 
 export interface SessionLimits {
   messagesPerSecond: number;
@@ -41,8 +41,12 @@ const RATE_STRIKES_BEFORE_CLOSE = 20;
 export class WsSession {
   readonly sink: WsSink;
   readonly connection: HubConnection;
-  private readonly messages: TokenBucket;
-  private readonly bytes: TokenBucket;
+  /**
+   * The message and byte rate buckets, made at the first message: most connections of a large
+   * server only listen, and a bucket that starts full at the first message lets through exactly
+   * what one made at connect time would have after the idle spell.
+   */
+  private rates: { messages: TokenBucket; bytes: TokenBucket } | null = null;
   private strikes = 0;
   /** Publish and sql requests taken whose answer has not been sent yet. */
   private inFlight = 0;
@@ -50,33 +54,29 @@ export class WsSession {
   private onIdle: (() => void) | null = null;
   /** Binary frames on a `vane.v1.msgpack` connection; null on a JSON one, which refuses them. */
   private readonly decodeBinary: ((bytes: Uint8Array) => unknown) | null;
+  /** Closes the connection when the token expires; null for a token without expiry. */
+  expiry: NodeJS.Timeout | null = null;
   alive = true;
 
+  /**
+   * Registers no listener on the socket: the gateway's shared listeners find the session and call
+   * `receive`, so an idle connection carries no closures of its own.
+   */
   constructor(
     private readonly socket: WebSocket,
     private readonly app: ServerApp,
     private readonly principal: Principal,
     private readonly limits: SessionLimits,
-    now: () => number,
+    private readonly now: () => number,
     batcher: FrameBatcher,
+    /** The client's address, for the per-IP connection count released at close. */
+    readonly ip: string,
+    drained: (sink: WsSink) => void,
   ) {
     const msgpack = socket.protocol === MSGPACK_SUBPROTOCOL;
-    this.sink = new WsSink(socket, batcher, msgpack ? 'msgpack' : 'json');
+    this.sink = new WsSink(socket, batcher, msgpack ? 'msgpack' : 'json', drained);
     this.decodeBinary = msgpack ? createMsgpackDecoder() : null;
     this.connection = app.hub.connect(this.sink);
-    this.messages = createTokenBucket({
-      ratePerSec: limits.messagesPerSecond,
-      burst: limits.messagesPerSecond,
-      now,
-    });
-    this.bytes = createTokenBucket({
-      ratePerSec: limits.bytesPerSecond,
-      burst: limits.bytesPerSecond,
-      now,
-    });
-    socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
-    socket.on('pong', () => (this.alive = true));
-    rawSocket(socket)?.on('drain', () => app.hub.drained(this.connection));
   }
 
   /** The socket closed: free the hub state. */
@@ -95,13 +95,15 @@ export class WsSession {
     return new Promise((resolve) => (this.onIdle = resolve));
   }
 
-  private onMessage(data: RawData, isBinary: boolean): void {
+  /** One message from the client (the gateway's 'message' listener). */
+  receive(data: RawData, isBinary: boolean): void {
     // Frames that arrive after the close frame was sent could not be answered: not acted on.
     if (this.socket.readyState !== this.socket.OPEN) return;
     const size = Array.isArray(data)
       ? data.reduce((n, part) => n + part.length, 0)
       : data.byteLength;
-    if (!this.messages.take() || !this.bytes.take(Math.min(size, this.limits.bytesPerSecond))) {
+    const rates = (this.rates ??= this.createRates());
+    if (!rates.messages.take() || !rates.bytes.take(Math.min(size, this.limits.bytesPerSecond))) {
       if (++this.strikes >= RATE_STRIKES_BEFORE_CLOSE) {
         this.sink.close(CloseCode.rateLimited, 'rate limited');
         return;
@@ -155,6 +157,18 @@ export class WsSession {
     } catch (error) {
       this.sendError(parsed.frame.id, error);
     }
+  }
+
+  private createRates(): { messages: TokenBucket; bytes: TokenBucket } {
+    const { messagesPerSecond, bytesPerSecond } = this.limits;
+    return {
+      messages: createTokenBucket({
+        ratePerSec: messagesPerSecond,
+        burst: messagesPerSecond,
+        now: this.now,
+      }),
+      bytes: createTokenBucket({ ratePerSec: bytesPerSecond, burst: bytesPerSecond, now: this.now }),
+    };
   }
 
   private dispatch(frame: ClientFrame): void {

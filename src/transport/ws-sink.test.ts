@@ -198,4 +198,23 @@ describe('WsSink', () => {
     expect(sink.bufferedBytes).toBe(0);
     await until(() => pair.received.length === 1);
   });
+
+  it('says once when a socket that held writes back has drained', async () => {
+    const pair = await connectPair();
+    const tcp = (pair.client as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    tcp.pause(); // the peer stops reading: the server's socket fills up
+    const drained: WsSink[] = [];
+    const sink = new WsSink(pair.server, new FrameBatcher(), 'json', (which) => drained.push(which));
+    for (let i = 0; i < 200 && sink.bufferedBytes < 1_000_000; i++) {
+      sink.send('x'.repeat(64_000));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(sink.bufferedBytes).toBeGreaterThan(64 * 1024);
+    expect(drained).toEqual([]);
+    tcp.resume();
+    await until(() => drained.length > 0);
+    expect(drained).toEqual([sink]);
+    expect(sink.bufferedBytes).toBe(0);
+    await until(() => pair.received.length > 0);
+  });
 });

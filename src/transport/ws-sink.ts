@@ -14,6 +14,8 @@ interface PackedBody {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Never pushed to (frozen): a sink replaces it with its own array at its first staged frame. */
+const NO_CHUNKS = Object.freeze([]) as unknown as Buffer[];
 
 /**
  * How long one turn may spend writing staged frames before it yields to I/O (acks, new
@@ -140,21 +142,32 @@ export class FrameBatcher {
  */
 export class WsSink implements Sink {
   private readonly raw: RawSocket | null;
-  private chunks: Buffer[] = [];
+  /** Frames staged this turn; the shared empty NO_CHUNKS while none are (an idle connection). */
+  private chunks: Buffer[] = NO_CHUNKS;
   private stagedBytes = 0;
   /** The batcher pass during which the oldest staged frame was staged. */
   private stagedInPass = 0;
   /** Heads of MessagePack frames, written by hand; made on a msgpack connection's first. */
   private heads: MsgpackHeadWriter | null = null;
+  /** A 'drain' listener is registered on the TCP socket (only while a write is held back). */
+  private drainWatched = false;
   bytesSent = 0;
 
+  /**
+   * `drained` is called when the TCP socket has written out what it held back, so the hub can
+   * send what it queued meanwhile. One function for every sink of a gateway: an idle connection
+   * costs no listener of its own (the 'drain' listener is registered only while writes wait).
+   */
   constructor(
-    private readonly socket: WebSocket,
+    readonly socket: WebSocket,
     private readonly batcher: FrameBatcher,
     readonly encoding: WireEncoding = 'json',
+    private readonly drained: (sink: WsSink) => void = () => undefined,
   ) {
     const raw = rawSocket(socket);
     this.raw = raw !== null && socket.extensions === '' ? raw : null;
+    // Through ws.send (compression) the socket write happens later, after zlib: listen always.
+    if (this.raw === null) raw?.on('drain', () => this.drained(this));
   }
 
   send(data: string): void {
@@ -209,6 +222,7 @@ export class WsSink implements Sink {
 
   private push(chunk: Buffer): void {
     if (this.chunks.length === 0) {
+      this.chunks = [];
       this.stagedInPass = this.batcher.pass;
       this.batcher.stage(this);
     }
@@ -220,11 +234,11 @@ export class WsSink implements Sink {
   flush(): void {
     const chunks = this.chunks;
     if (chunks.length === 0) return;
-    this.chunks = [];
+    this.chunks = NO_CHUNKS;
     this.stagedBytes = 0;
     if (this.raw === null || this.socket.readyState !== this.socket.OPEN) return;
     if (chunks.length === 1) {
-      this.raw.write(chunks[0]!);
+      if (!this.raw.write(chunks[0]!)) this.watchDrain();
       return;
     }
     // Corked: one writev of every chunk, the shared body buffers as they are, no copy per
@@ -232,6 +246,22 @@ export class WsSink implements Sink {
     this.raw.cork();
     for (const chunk of chunks) this.raw.write(chunk);
     this.raw.uncork();
+    this.watchDrain();
+  }
+
+  /**
+   * After a direct write: if the TCP socket holds writes back (a write returned false), call
+   * `drained` once it has caught up. Node emits 'drain' only after such a write, so nothing is
+   * missed by listening only then.
+   */
+  private watchDrain(): void {
+    const socket = this.raw;
+    if (this.drainWatched || socket === null || !socket.writableNeedDrain) return;
+    this.drainWatched = true;
+    socket.once('drain', () => {
+      this.drainWatched = false;
+      this.drained(this);
+    });
   }
 
   /** Socket-held bytes, plus staged frames that a sliced flush has left waiting past their turn. */
@@ -257,6 +287,9 @@ interface RawSocket {
   cork(): void;
   uncork(): void;
   on(event: 'drain', listener: () => void): void;
+  once(event: 'drain', listener: () => void): void;
+  /** True from a write that returned false until the next 'drain'. */
+  readonly writableNeedDrain: boolean;
 }
 
 /**
@@ -266,11 +299,12 @@ interface RawSocket {
 export function rawSocket(socket: WebSocket): RawSocket | null {
   const raw = (socket as unknown as { _socket?: unknown })._socket;
   if (typeof raw !== 'object' || raw === null) return null;
-  const candidate = raw as Partial<Record<'write' | 'cork' | 'uncork' | 'on', unknown>>;
+  const candidate = raw as Partial<Record<'write' | 'cork' | 'uncork' | 'on' | 'once', unknown>>;
   return typeof candidate.write === 'function' &&
     typeof candidate.cork === 'function' &&
     typeof candidate.uncork === 'function' &&
-    typeof candidate.on === 'function'
+    typeof candidate.on === 'function' &&
+    typeof candidate.once === 'function'
     ? (raw as RawSocket)
     : null;
 }
