@@ -199,6 +199,15 @@ class EmbeddedEngine implements Engine {
     this.emit((view) => emitDue(view.lastEmitMs, view.runtime.plan.emitIntervalMs, nowMs), nowMs);
   }
 
+  nextEmitAtMs(): number | null {
+    let next = Infinity;
+    for (const view of this.viewRuntimes.values()) {
+      if (view.frozen !== null || !view.runtime.hasPending) continue;
+      next = Math.min(next, nextEmitSlotMs(view.lastEmitMs, view.runtime.plan.emitIntervalMs));
+    }
+    return next === Infinity ? null : next;
+  }
+
   flush(): void {
     this.emit(() => true, this.nowMs);
   }
@@ -369,6 +378,12 @@ function advanceStream(runtime: StreamRuntime, batch: ValidatedBatch): void {
 export function emitDue(lastEmitMs: number, intervalMs: number, nowMs: number): boolean {
   if (intervalMs <= 0) return true;
   return Math.floor(nowMs / intervalMs) > Math.floor(lastEmitMs / intervalMs);
+}
+
+/** The first time at which `emitDue(lastEmitMs, intervalMs, t)` holds: the next slot's start. */
+export function nextEmitSlotMs(lastEmitMs: number, intervalMs: number): number {
+  if (intervalMs <= 0 || lastEmitMs === -Infinity) return -Infinity;
+  return (Math.floor(lastEmitMs / intervalMs) + 1) * intervalMs;
 }
 
 /** Every handler gets the batch even if an earlier one throws; errors are rethrown afterwards. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../util/index.ts';
-import { createEngine, emitDue } from './create-engine.ts';
+import { createEngine, emitDue, nextEmitSlotMs } from './create-engine.ts';
 
 describe('emission grid', () => {
   it('keeps to the interval when ticks drift late', () => {
@@ -44,5 +44,33 @@ describe('emission grid', () => {
       engine.advanceTo(now);
     }
     expect(batches).toBe(100);
+  });
+
+  it('names the start of the slot in which held changes may go out', () => {
+    expect(nextEmitSlotMs(-Infinity, 10)).toBe(-Infinity);
+    expect(nextEmitSlotMs(100, 10)).toBe(110);
+    expect(nextEmitSlotMs(109.5, 10)).toBe(110);
+    expect(emitDue(109.5, 10, nextEmitSlotMs(109.5, 10))).toBe(true);
+    expect(emitDue(109.5, 10, nextEmitSlotMs(109.5, 10) - 0.01)).toBe(false);
+    expect(nextEmitSlotMs(50, 0)).toBe(-Infinity);
+
+    const clock = new ManualClock(0);
+    const engine = createEngine({ clock });
+    engine.execute(`CREATE STREAM t (k STRING, v DOUBLE);
+      CREATE VIEW fast WITH (emit_interval = '10ms') AS SELECT k, sum(v) AS total FROM t GROUP BY k;
+      CREATE VIEW slow WITH (emit_interval = '1s') AS SELECT k, count(*) AS n FROM t GROUP BY k;`);
+    expect(engine.nextEmitAtMs()).toBeNull();
+    engine.ingest('t', [{ k: 'a', v: 1 }]);
+    // Never emitted: both may emit at once.
+    expect(engine.nextEmitAtMs()).toBe(-Infinity);
+    clock.set(1_234);
+    engine.advanceTo(1_234);
+    expect(engine.nextEmitAtMs()).toBeNull();
+    engine.ingest('t', [{ k: 'a', v: 2 }]);
+    // The earliest of the two views' next slots.
+    expect(engine.nextEmitAtMs()).toBe(1_240);
+    clock.set(1_240);
+    engine.advanceTo(1_240);
+    expect(engine.nextEmitAtMs()).toBe(2_000);
   });
 });

@@ -179,6 +179,13 @@ export interface Engine {
   apply(stream: string, batch: ValidatedBatch, options?: ApplyOptions): IngestResult;
   /** Processing time is now `nowMs`: close arrival-time windows, emit views whose interval passed. */
   advanceTo(nowMs: number): void;
+  /**
+   * When the earliest view holding changes it has not emitted may emit them (the start of its next
+   * emit slot, see `emitDue`), or null when no view holds any. A caller that wants changes out as
+   * soon as the interval allows, rather than at its next periodic `advanceTo`, calls `advanceTo`
+   * again at that time.
+   */
+  nextEmitAtMs(): number | null;
   /** Emits every view's pending changes now, whatever the intervals. */
   flush(): void;
   /** Receives the view's change batches; returns a function that stops them. */

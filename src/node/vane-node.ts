@@ -61,7 +61,9 @@ const MIN_DEDUP_HORIZON_MS = 600_000;
  *
  * Time: every `tickMs` the engine advances to the clock (views emit, arrival-time windows close)
  * and the hub flushes throttled subscriptions; both wait a tick while the transport is still
- * writing an earlier fan-out (`holdEmissionsWhile`).
+ * writing an earlier fan-out (`holdEmissionsWhile`). Ingested batches do not wait for the timer:
+ * a tick follows in the turn they are applied and at the start of the next emit slot
+ * (`emitSoon`).
  */
 export class VaneNode {
   readonly engine: Engine;
@@ -98,6 +100,10 @@ export class VaneNode {
   private emissionsHeld: () => boolean = () => false;
   /** A tick was skipped because emissions were held; `emissionsReleased` runs it. */
   private tickHeld = false;
+  /** An `emitAppliedChanges` is queued for the end of this event-loop turn. */
+  private emitQueued = false;
+  /** Fires at the start of the emit slot in which held changes may go out (see armEmitTimer). */
+  private emitTimer: NodeJS.Timeout | null = null;
   private bytesOutReported = 0;
   private closed = false;
   /** Rates for GET /v1/stats, sampled with the gauges. */
@@ -145,6 +151,7 @@ export class VaneNode {
         this.liveStats.countEvents(stream, events.length);
         this.liveStats.observeAck(latencyMs);
         this.hub.publishEvents(stream, events as Record<string, unknown>[]);
+        this.emitSoon();
       },
       onDuplicates: (stream, duplicates) => this.metrics.duplicates.inc({ stream }, duplicates),
       onApplyError: (error) =>
@@ -413,6 +420,8 @@ export class VaneNode {
     this.closed = true;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    if (this.emitTimer !== null) clearTimeout(this.emitTimer);
+    this.emitTimer = null;
     if (this.checkpointTimer !== null) clearInterval(this.checkpointTimer);
     this.checkpointTimer = null;
     for (let waited = 0; this.ingestor.pending > 0 && waited < 10_000; waited += 10) {
@@ -442,6 +451,46 @@ export class VaneNode {
   emissionsReleased(): void {
     if (!this.tickHeld || this.closed) return;
     this.tick();
+  }
+
+  /**
+   * A batch was applied: its changes go out at the end of this turn when the views' emit slots
+   * allow (EMIT CHANGES sends at most one batch per slot), not at the next periodic tick; changes a
+   * used slot holds back go out when the next slot starts (armEmitTimer). Without this, a change
+   * waited for the tick timer, up to a whole tick (10 ms) after it was applied, whatever the
+   * interval allowed. One check per turn, after every batch of the turn: a group commit applies
+   * many at once, and they should leave in one emission.
+   */
+  private emitSoon(): void {
+    if (this.emitQueued || this.closed) return;
+    this.emitQueued = true;
+    setImmediate(this.emitAppliedChanges);
+  }
+
+  private readonly emitAppliedChanges = (): void => {
+    this.emitQueued = false;
+    if (this.closed) return;
+    this.tick();
+    this.armEmitTimer();
+  };
+
+  /**
+   * Runs a tick when the earliest held change may go out. One timer at a time; a tick that comes
+   * first (periodic, or after another batch) emits it and the timer's tick then finds nothing.
+   * Not armed while emissions are held: `emissionsReleased` ticks then.
+   */
+  private armEmitTimer(): void {
+    if (this.emitTimer !== null || this.tickHeld || this.closed) return;
+    const next = this.engine.nextEmitAtMs();
+    if (next === null) return;
+    // +1: a timer can fire up to a millisecond before its delay by the clock (it counts from the
+    // event loop's cached time); firing before the slot starts would leave the change to the
+    // periodic tick.
+    const delayMs = Math.max(1, Math.ceil(next - this.clock.now()) + 1);
+    this.emitTimer = setTimeout(() => {
+      this.emitTimer = null;
+      if (!this.closed) this.tick();
+    }, delayMs);
   }
 
   private tick(): void {
