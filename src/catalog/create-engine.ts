@@ -48,7 +48,12 @@ interface StreamRuntime {
 interface RunningView {
   runtime: ViewRuntime;
   handlers: ChangeHandler[];
-  lastEmitMs: number;
+  /**
+   * The view's emission schedule (see `emitDue`): the time its next batch is due on average.
+   * Saved in checkpoints under the name `lastEmitMs` (a format written when it held the time of
+   * the last batch; read either way, the schedule only shapes the rate).
+   */
+  emitScheduleMs: number;
   /** The open checkpoint task that freezes the view and queues what it misses, or null. */
   frozen: SlicedViewCheckpoint | null;
 }
@@ -102,7 +107,12 @@ class EmbeddedEngine implements Engine {
           plan.backfill ? -Infinity : stream.maxTimeMs - plan.latenessMs,
           this.options.onLateEvent ?? null,
         );
-        const view: RunningView = { runtime, handlers: [], lastEmitMs: -Infinity, frozen: null };
+        const view: RunningView = {
+          runtime,
+          handlers: [],
+          emitScheduleMs: -Infinity,
+          frozen: null,
+        };
         this.viewRuntimes.set(action.name, view);
         stream.views.push(view);
         return action.result;
@@ -196,14 +206,17 @@ class EmbeddedEngine implements Engine {
         else view.frozen.queueWatermark(nowMs - spec.latenessMs);
       }
     }
-    this.emit((view) => emitDue(view.lastEmitMs, view.runtime.plan.emitIntervalMs, nowMs), nowMs);
+    this.emit(
+      (view) => emitDue(view.emitScheduleMs, view.runtime.plan.emitIntervalMs, nowMs),
+      nowMs,
+    );
   }
 
   nextEmitAtMs(): number | null {
     let next = Infinity;
     for (const view of this.viewRuntimes.values()) {
       if (view.frozen !== null || !view.runtime.hasPending) continue;
-      next = Math.min(next, nextEmitSlotMs(view.lastEmitMs, view.runtime.plan.emitIntervalMs));
+      next = Math.min(next, emitAllowedAtMs(view.emitScheduleMs, view.runtime.plan.emitIntervalMs));
     }
     return next === Infinity ? null : next;
   }
@@ -218,7 +231,11 @@ class EmbeddedEngine implements Engine {
       if (view.frozen !== null || !due(view)) continue;
       const batch = view.runtime.flush();
       if (batch === null) continue;
-      view.lastEmitMs = nowMs;
+      view.emitScheduleMs = scheduleAfterEmit(
+        view.emitScheduleMs,
+        view.runtime.plan.emitIntervalMs,
+        nowMs,
+      );
       deliver(view.handlers, batch, errors);
     }
     if (errors.length === 1) throw errors[0];
@@ -273,7 +290,7 @@ class EmbeddedEngine implements Engine {
 
   checkpointView(name: string): ViewCheckpoint {
     const view = this.requireView(name);
-    return view.runtime.checkpoint(view.lastEmitMs);
+    return view.runtime.checkpoint(view.emitScheduleMs);
   }
 
   beginViewCheckpoint(name: string, options: ViewCheckpointOptions = {}): ViewCheckpointTask {
@@ -281,16 +298,21 @@ class EmbeddedEngine implements Engine {
     if (view.frozen !== null) throw new ViewFrozenError(name, 'begin a checkpoint of');
     const stream = this.streamRuntimes.get(view.runtime.plan.stream)!;
     const now = options.now ?? (() => performance.now());
-    const task = new SlicedViewCheckpoint(name, view.runtime.checkpointText(view.lastEmitMs), now, {
-      apply: (input) => {
-        if (typeof input === 'number') view.runtime.advanceWatermark(input);
-        else view.runtime.process(input.events, input.timesMs);
+    const task = new SlicedViewCheckpoint(
+      name,
+      view.runtime.checkpointText(view.emitScheduleMs),
+      now,
+      {
+        apply: (input) => {
+          if (typeof input === 'number') view.runtime.advanceWatermark(input);
+          else view.runtime.process(input.events, input.timesMs);
+        },
+        unfreeze: () => {
+          view.frozen = null;
+          stream.frozenViews--;
+        },
       },
-      unfreeze: () => {
-        view.frozen = null;
-        stream.frozenViews--;
-      },
-    });
+    );
     view.frozen = task;
     stream.frozenViews++;
     return task;
@@ -307,7 +329,7 @@ class EmbeddedEngine implements Engine {
     );
     const { lastEmitMs } = runtime.restore(checkpoint);
     view.runtime = runtime;
-    view.lastEmitMs = lastEmitMs;
+    view.emitScheduleMs = lastEmitMs;
   }
 
   checkpointStream(name: string): StreamCheckpoint {
@@ -367,23 +389,31 @@ function advanceStream(runtime: StreamRuntime, batch: ValidatedBatch): void {
 }
 
 /**
- * Whether a view that last emitted at `lastEmitMs` may emit at `nowMs`: at most one batch per
- * interval-aligned slot of time ([k·interval, (k+1)·interval)). Measuring the interval from the
- * last batch instead made a tick that came a millisecond early (timers are scheduled from a cached
- * loop time) wait a whole extra tick: at a 10 ms interval and a 10 ms tick, about a third of the
- * batches were skipped. Slots keep the rate at one per interval on average; two batches can be
- * closer than the interval only across a slot boundary. A change after a quiet spell goes out at
- * the next tick.
+ * Whether a view whose emission schedule stands at `scheduleMs` may emit at `nowMs`. The rule is
+ * a cell-rate schedule (GCRA) with a tolerance of one interval: each batch moves the schedule one
+ * interval past the later of itself and now, and a batch may go out once now is within one
+ * interval of the schedule. So batches average at most one per interval and never come more
+ * than two in an interval, while changes that arrive about once per interval go out the moment
+ * they are applied, whatever their jitter.
+ *
+ * Rules tried before: one batch per interval measured from the last batch skipped about a third
+ * of the batches when ticks came a millisecond early; one batch per interval-aligned slot held a
+ * change that arrived mid-slot after a batch at the slot's start until the next slot, and once
+ * that happened every later change of a steady stream waited the same (each batch used the slot
+ * the next change arrived in).
  */
-export function emitDue(lastEmitMs: number, intervalMs: number, nowMs: number): boolean {
-  if (intervalMs <= 0) return true;
-  return Math.floor(nowMs / intervalMs) > Math.floor(lastEmitMs / intervalMs);
+export function emitDue(scheduleMs: number, intervalMs: number, nowMs: number): boolean {
+  return intervalMs <= 0 || nowMs >= scheduleMs - intervalMs;
 }
 
-/** The first time at which `emitDue(lastEmitMs, intervalMs, t)` holds: the next slot's start. */
-export function nextEmitSlotMs(lastEmitMs: number, intervalMs: number): number {
-  if (intervalMs <= 0 || lastEmitMs === -Infinity) return -Infinity;
-  return (Math.floor(lastEmitMs / intervalMs) + 1) * intervalMs;
+/** The schedule after a batch emitted at `nowMs`. */
+export function scheduleAfterEmit(scheduleMs: number, intervalMs: number, nowMs: number): number {
+  return Math.max(scheduleMs, nowMs) + Math.max(0, intervalMs);
+}
+
+/** The first time at which `emitDue(scheduleMs, intervalMs, t)` holds. */
+export function emitAllowedAtMs(scheduleMs: number, intervalMs: number): number {
+  return intervalMs <= 0 ? -Infinity : scheduleMs - intervalMs;
 }
 
 /** Every handler gets the batch even if an earlier one throws; errors are rethrown afterwards. */

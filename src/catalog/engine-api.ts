@@ -180,9 +180,9 @@ export interface Engine {
   /** Processing time is now `nowMs`: close arrival-time windows, emit views whose interval passed. */
   advanceTo(nowMs: number): void;
   /**
-   * When the earliest view holding changes it has not emitted may emit them (the start of its next
-   * emit slot, see `emitDue`), or null when no view holds any. A caller that wants changes out as
-   * soon as the interval allows, rather than at its next periodic `advanceTo`, calls `advanceTo`
+   * When the earliest view holding changes it has not emitted may emit them (its emission
+   * schedule, see `emitDue`), or null when no view holds any. A caller that wants changes out as
+   * soon as the schedule allows, rather than at its next periodic `advanceTo`, calls `advanceTo`
    * again at that time.
    */
   nextEmitAtMs(): number | null;

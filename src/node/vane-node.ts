@@ -62,7 +62,7 @@ const MIN_DEDUP_HORIZON_MS = 600_000;
  * Time: every `tickMs` the engine advances to the clock (views emit, arrival-time windows close)
  * and the hub flushes throttled subscriptions; both wait a tick while the transport is still
  * writing an earlier fan-out (`holdEmissionsWhile`). Ingested batches do not wait for the timer:
- * a tick follows in the turn they are applied and at the start of the next emit slot
+ * a tick follows in the turn they are applied and when a view's emit schedule next allows one
  * (`emitSoon`).
  */
 export class VaneNode {
@@ -102,7 +102,7 @@ export class VaneNode {
   private tickHeld = false;
   /** An `emitAppliedChanges` is queued for the end of this event-loop turn. */
   private emitQueued = false;
-  /** Fires at the start of the emit slot in which held changes may go out (see armEmitTimer). */
+  /** Fires when the emit schedule lets held changes go out (see armEmitTimer). */
   private emitTimer: NodeJS.Timeout | null = null;
   private bytesOutReported = 0;
   private closed = false;
@@ -454,9 +454,9 @@ export class VaneNode {
   }
 
   /**
-   * A batch was applied: its changes go out at the end of this turn when the views' emit slots
-   * allow (EMIT CHANGES sends at most one batch per slot), not at the next periodic tick; changes a
-   * used slot holds back go out when the next slot starts (armEmitTimer). Without this, a change
+   * A batch was applied: its changes go out at the end of this turn when the views' emit
+   * schedules allow (see emitDue in catalog/create-engine.ts), not at the next periodic tick;
+   * changes a schedule holds back go out when it allows (armEmitTimer). Without this, a change
    * waited for the tick timer, up to a whole tick (10 ms) after it was applied, whatever the
    * interval allowed. One check per turn, after every batch of the turn: a group commit applies
    * many at once, and they should leave in one emission.
@@ -484,7 +484,7 @@ export class VaneNode {
     const next = this.engine.nextEmitAtMs();
     if (next === null) return;
     // +1: a timer can fire up to a millisecond before its delay by the clock (it counts from the
-    // event loop's cached time); firing before the slot starts would leave the change to the
+    // event loop's cached time); firing before the schedule allows would leave the change to the
     // periodic tick.
     const delayMs = Math.max(1, Math.ceil(next - this.clock.now()) + 1);
     this.emitTimer = setTimeout(() => {
