@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileLimits, killAllChildren } from '../server/children.ts';
 import { PEERS, VANE, type Contender } from './contenders.ts';
 import { describeMachine, machineInfo } from './machine.ts';
-import { readOptions, type SuiteOptions } from './options.ts';
+import { readOptions, UsageError, type SuiteOptions } from './options.ts';
 import { printProfile } from './profile.ts';
 import { reportScenario } from './report.ts';
 import { summarize, type ContenderResult, type ScenarioResult } from './results.ts';
@@ -35,9 +35,15 @@ function scenariosFor(options: SuiteOptions, hardFdLimit: number): Scenario[] {
   ];
   const only = options.only;
   if (only === undefined) return all;
-  return all.filter((scenario) =>
-    only.some((id) => scenario.id === id || scenario.id.startsWith(`${id}-`)),
-  );
+  const matches = (id: string, scenario: Scenario) =>
+    scenario.id === id || scenario.id.startsWith(`${id}-`);
+  const unknown = only.filter((id) => !all.some((scenario) => matches(id, scenario)));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--only: no scenario ${unknown.join(', ')}; scenarios: ${all.map((s) => s.id).join(', ')}`,
+    );
+  }
+  return all.filter((scenario) => only.some((id) => matches(id, scenario)));
 }
 
 /** Vane and the requested peers that can run here; the others are printed as skipped. */
@@ -47,7 +53,7 @@ function contendersFor(options: SuiteOptions): { contenders: Contender[]; notes:
   for (const id of options.peers) {
     const peer = PEERS.find((candidate) => candidate.id === id);
     if (peer === undefined) {
-      throw new Error(`unknown peer ${id}; known: ${PEERS.map((p) => p.id).join(', ')}`);
+      throw new UsageError(`unknown peer ${id}; known: ${PEERS.map((p) => p.id).join(', ')}`);
     }
     const why = peer.unavailable();
     if (why === undefined) contenders.push(peer);
@@ -180,8 +186,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error(error);
     killAllChildren();
+    if (error instanceof UsageError) {
+      console.error(`npm run bench: ${error.message} (options: bench/suite/options.ts)`);
+      process.exit(2);
+    }
+    console.error(error);
     process.exit(1);
   },
 );

@@ -36,10 +36,40 @@ const list = (text: string | undefined): string[] | undefined =>
     .map((item) => item.trim())
     .filter((item) => item !== '');
 
-const numbers = (text: string | undefined, fallback: number[]): number[] =>
-  list(text)?.map(Number) ?? fallback;
+/** Bad command-line usage: main prints the message and exits with 2, without a stack trace. */
+export class UsageError extends Error {}
+
+/** A positive number from `--name`, or `fallback` when the option is absent. */
+function positive(
+  name: string,
+  text: string | undefined,
+  fallback: number,
+  integer = false,
+): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!(Number.isFinite(value) && value > 0) || (integer && !Number.isInteger(value))) {
+    throw new UsageError(
+      `--${name} takes a positive ${integer ? 'integer' : 'number'}, got '${text}'`,
+    );
+  }
+  return value;
+}
+
+const numbers = (name: string, text: string | undefined, fallback: number[]): number[] =>
+  list(text)?.map((item) => positive(name, item, NaN, true)) ?? fallback;
 
 export function readOptions(argv: string[]): SuiteOptions {
+  try {
+    return parseOptions(argv);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    // parseArgs: an unknown option, or one missing its value.
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function parseOptions(argv: string[]): SuiteOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -56,11 +86,9 @@ export function readOptions(argv: string[]): SuiteOptions {
     },
   });
   const quick = values.quick;
-  const rounds = values.rounds === undefined ? (quick ? 1 : 3) : Number(values.rounds);
-  const warmupMs =
-    values.warmup === undefined ? (quick ? 1_000 : 2_000) : Number(values.warmup) * 1000;
-  const measureMs =
-    values.seconds === undefined ? (quick ? 2_000 : 8_000) : Number(values.seconds) * 1000;
+  const rounds = positive('rounds', values.rounds, quick ? 1 : 3, true);
+  const warmupMs = positive('warmup', values.warmup, quick ? 1 : 2) * 1000;
+  const measureMs = positive('seconds', values.seconds, quick ? 2 : 8) * 1000;
   return {
     quick,
     rounds,
@@ -68,8 +96,8 @@ export function readOptions(argv: string[]): SuiteOptions {
     measureMs,
     only: list(values.only),
     peers: list(values.peers) ?? DEFAULT_PEERS,
-    subscribers: numbers(values.subscribers, quick ? [1_000] : [1_000, 10_000]),
-    idle: numbers(values.idle, quick ? [10_000] : [10_000, 50_000]),
+    subscribers: numbers('subscribers', values.subscribers, quick ? [1_000] : [1_000, 10_000]),
+    idle: numbers('idle', values.idle, quick ? [10_000] : [10_000, 50_000]),
     json: values.json,
     cpuProf: values['cpu-prof'],
     runLimitMs: (quick ? 10 : 75) * 60_000,
