@@ -196,6 +196,34 @@ describe('VaneClient requests', { timeout: 5_000 }, () => {
     expect(states).toEqual(['connecting', 'closed']);
   });
 
+  it('refuses a request past maxPendingRequests with QUEUE_FULL, and takes more once answers come', async () => {
+    const vane = open({ maxPendingRequests: 2 });
+    // Not yet connected: both wait for the connection; a third is refused at once.
+    const first = vane.publish('trades', [{ trade_id: 't1' }]);
+    const second = vane.publish('trades', [{ trade_id: 't2' }]);
+    const refused = await rejection(vane.publish('trades', [{ trade_id: 't3' }]));
+    expect(refused).toMatchObject({ code: 'QUEUE_FULL', temporary: true });
+    expect(refused.message).toMatch(/2 requests already wait/);
+    const connection = await server.nextConnection();
+    const a = await connection.next('publish');
+    await connection.next('publish');
+    // Sent but unanswered still count.
+    expect((await rejection(vane.sql('SHOW VIEWS'))).code).toBe('QUEUE_FULL');
+    connection.send({ type: 'ack', id: a.id, accepted: 1, duplicates: 0 });
+    await expect(first).resolves.toEqual({ accepted: 1, duplicates: 0 });
+    const third = vane.publish('trades', [{ trade_id: 't3' }]);
+    expect((await connection.next('publish')).events).toEqual([{ trade_id: 't3' }]);
+    vane.close();
+    expect((await rejection(second)).code).toBe('CLOSED');
+    expect((await rejection(third)).code).toBe('CLOSED');
+  });
+
+  it('refuses a maxPendingRequests that is not a positive integer', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => open({ maxPendingRequests: bad })).toThrow(/maxPendingRequests must be/);
+    }
+  });
+
   it('throws a clear error when there is no WebSocket implementation', () => {
     vi.stubGlobal('WebSocket', undefined);
     try {

@@ -49,6 +49,7 @@ type AnyRow = Record<string, unknown>;
 const DEFAULT_RESET_AFTER_MS = 5_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_PUBLISH_RETRIES = 5;
+const DEFAULT_MAX_PENDING_REQUESTS = 10_000;
 const DEFAULT_HEARTBEAT_MS = 20_000;
 
 /**
@@ -74,6 +75,7 @@ export class VaneClient<S extends ClientSchema = AnySchema> {
   private readonly connection: Connection;
   private readonly retryBackoff: BackoffOptions;
   private readonly maxPublishRetries: number;
+  private readonly maxPendingRequests: number;
   private readonly subscriptions = new Set<SubscriptionLink>();
   private readonly byServerSub = new Map<string, SubscriptionLink>();
   /** Publishes waiting out a backoff delay after a temporary refusal. */
@@ -99,6 +101,13 @@ export class VaneClient<S extends ClientSchema = AnySchema> {
         : { ...DEFAULT_BACKOFF, resetAfterMs: DEFAULT_RESET_AFTER_MS, ...options.reconnect };
     this.retryBackoff = reconnect === false ? DEFAULT_BACKOFF : reconnect;
     this.maxPublishRetries = options.maxPublishRetries ?? DEFAULT_MAX_PUBLISH_RETRIES;
+    this.maxPendingRequests = options.maxPendingRequests ?? DEFAULT_MAX_PENDING_REQUESTS;
+    if (!(Number.isInteger(this.maxPendingRequests) && this.maxPendingRequests > 0)) {
+      throw new VaneClientError(
+        'INVALID_OPTION',
+        `maxPendingRequests must be a positive integer, got ${String(options.maxPendingRequests)}`,
+      );
+    }
     this.requests = new RequestMap(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
     this.host = this.subscriptionHost();
     this.connection = new Connection(
@@ -274,6 +283,18 @@ export class VaneClient<S extends ClientSchema = AnySchema> {
   private request(request: PendingRequest): void {
     if (this.closedBy !== undefined) {
       request.fail(this.closedBy);
+      return;
+    }
+    if (this.requests.size >= this.maxPendingRequests && !this.requests.has(request.frame.id)) {
+      request.fail(
+        new VaneClientError(
+          'QUEUE_FULL',
+          `${this.requests.size} requests already wait for ${
+            this.connection.isOpen ? 'their answers' : 'a connection'
+          } (maxPendingRequests); retry later`,
+          { temporary: true },
+        ),
+      );
       return;
     }
     this.requests.add(request);

@@ -18,7 +18,9 @@ export type ClientErrorCode =
   /** Neither `options.WebSocket` nor `globalThis.WebSocket` exists. */
   | 'NO_WEBSOCKET'
   /** The server sent something this SDK cannot read. */
-  | 'PROTOCOL_ERROR';
+  | 'PROTOCOL_ERROR'
+  /** `maxPendingRequests` requests already wait (offline, or a slow server); temporary. */
+  | 'QUEUE_FULL';
 
 /** `string & {}` keeps editor completion for the known codes while admitting the server's. */
 export type VaneClientErrorCode = ClientErrorCode | (string & {});

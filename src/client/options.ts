@@ -33,6 +33,13 @@ export interface ConnectOptions {
   requestTimeoutMs?: number;
   /** How often a publish refused with a temporary error (OVERLOADED, …) is sent again (default 5). */
   maxPublishRetries?: number;
+  /**
+   * How many requests may wait at once, for a connection or for their answer (default 10,000).
+   * One more is refused at once with QUEUE_FULL (temporary): a client that publishes while the
+   * server is unreachable holds a bounded queue, and learns it is ahead instead of growing
+   * without limit.
+   */
+  maxPendingRequests?: number;
   /** Every state change; `error` says why the connection was lost or closed for good. */
   onStateChange?(state: ConnectionState, error: VaneClientError | undefined): void;
   /**
