@@ -12,7 +12,8 @@ describe('bench options', () => {
   it.each([
     [['--rounds', 'x'], "--rounds takes a positive integer, got 'x'"],
     [['--rounds', '1.5'], "--rounds takes a positive integer, got '1.5'"],
-    [['--seconds', '-1'], "--seconds takes a positive number, got '-1'"],
+    [['--seconds', '0'], "--seconds takes a positive number, got '0'"],
+    [['--seconds=-1'], "--seconds takes a positive number, got '-1'"],
     [['--subscribers', '1000,lots'], "--subscribers takes a positive integer, got 'lots'"],
     [['--cpu-prof'], "Option '--cpu-prof <value>' argument missing"],
     [['--bogus'], "Unknown option '--bogus'"],
