@@ -121,6 +121,7 @@ export class VaneClient<S extends ClientSchema = AnySchema> {
         frame: (frame) => this.route(frame),
         lost: () => this.lost(),
         unreadable: (error) => this.options.onError?.(error),
+        probeRefusal: typeof fetch === 'function' ? () => this.probeRefusal() : undefined,
       },
       options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
       options.encoding === 'msgpack' ? createMsgpackDecoder() : undefined,
@@ -272,6 +273,21 @@ export class VaneClient<S extends ClientSchema = AnySchema> {
    */
   close(): void {
     this.connection.close();
+  }
+
+  /**
+   * A handshake failed without a status (browsers hide it): GET /v1/streams with the same token
+   * tells a refused token (401) or access (403) from a server that is down or restarting.
+   */
+  private probeRefusal(): Promise<VaneClientError | undefined> {
+    return this.getJson('/v1/streams').then(
+      () => undefined,
+      (error: unknown) =>
+        error instanceof VaneClientError &&
+        (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN')
+          ? error
+          : undefined,
+    );
   }
 
   private getJson<T>(path: string): Promise<T> {

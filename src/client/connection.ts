@@ -44,6 +44,12 @@ export interface ConnectionHandlers {
   lost(): void;
   /** A frame that is not a JSON object with a string `type`. */
   unreadable(error: VaneClientError): void;
+  /**
+   * A handshake failed without saying why (a browser hides the HTTP status of a refused
+   * handshake): asks the server over HTTP whether it refuses these credentials. Resolves with the
+   * UNAUTHORIZED or FORBIDDEN error that ends the connection, or undefined to go on retrying.
+   */
+  probeRefusal?(): Promise<VaneClientError | undefined>;
 }
 
 const OPEN = 1;
@@ -68,6 +74,8 @@ export class Connection {
   /** Frames received since the last heartbeat check. */
   private framesSinceBeat = 0;
   private pingOutstanding = false;
+  /** A probeRefusal is in flight: failed handshakes meanwhile start none of their own. */
+  private probing = false;
 
   /**
    * `heartbeatMs`: every so often, if nothing arrived since the last check, a ping is sent; if
@@ -132,8 +140,10 @@ export class Connection {
     this.socket = socket;
     if (this.decodeBinary !== undefined) socket.binaryType = 'arraybuffer';
     let refusal: VaneClientError | undefined;
+    let opened = false;
     socket.addEventListener('open', () => {
       if (this.socket !== socket) return;
+      opened = true;
       this.setState('open', undefined);
       // Reset only once the connection proved stable: a server that accepts and closes at once
       // (4008, 4009) must not be redialled at the initial delay forever.
@@ -159,7 +169,28 @@ export class Connection {
       if (this.socket !== socket) return;
       const error = refusal ?? refusalError(event.code, event.reason);
       this.socketLost(error, closeMessage(event.code, event.reason));
+      if (!opened && error === undefined) this.probe();
     });
+  }
+
+  /**
+   * After a handshake that failed for no stated reason, asks `probeRefusal` whether the server
+   * refuses the credentials; if so, closes for good as a 401/403 handshake would under `ws`. The
+   * reconnect scheduled meanwhile goes ahead when the answer is no (or never comes).
+   */
+  private probe(): void {
+    const probeRefusal = this.handlers.probeRefusal;
+    if (probeRefusal === undefined || this.probing || this.current === 'closed') return;
+    this.probing = true;
+    void probeRefusal.call(this.handlers).then(
+      (refused) => {
+        this.probing = false;
+        if (refused !== undefined && this.current !== 'open') this.close(refused);
+      },
+      () => {
+        this.probing = false;
+      },
+    );
   }
 
   /** The current socket is gone: report it, then reconnect or close for good. */

@@ -1,0 +1,109 @@
+/**
+ * A browser cannot read the HTTP status of a refused WebSocket handshake: it sees a close with
+ * 1006, as for a server that is down. The SDK then asks the HTTP API with the same token, and
+ * stops for good on a 401 or 403 instead of redialling a server that will always refuse it.
+ * `BrowserLikeWebSocket` is `ws` with its error events stripped of the text that would name the
+ * status, as a browser's are.
+ */
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type VaneClient } from '../../src/client/index.ts';
+import type { ConnectionState } from '../../src/client/index.ts';
+import type { VaneClientError } from '../../src/client/index.ts';
+import { SECRET, signToken, startTestServer, TRADES_SQL, type TestServer } from './helpers.ts';
+
+let dials = 0;
+
+class BrowserLikeWebSocket extends WebSocket {
+  constructor(url: string, protocols: string[]) {
+    super(url, protocols);
+    dials++;
+  }
+
+  override addEventListener(
+    type: string,
+    listener: (event: never) => void,
+    options?: Parameters<WebSocket['addEventListener']>[2],
+  ): void {
+    const wrapped = type === 'error' ? () => (listener as (event: object) => void)({}) : listener;
+    super.addEventListener(type as 'open', wrapped as () => void, options);
+  }
+}
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ initSql: TRADES_SQL, auth: { hs256Secret: SECRET } });
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+function open(
+  url: string,
+  token: string,
+  seen: ConnectionState[],
+  errors: (VaneClientError | undefined)[],
+): VaneClient {
+  return connect(url, {
+    WebSocket: BrowserLikeWebSocket,
+    token,
+    reconnect: { initialDelayMs: 20, maxDelayMs: 50 },
+    onStateChange: (state, error) => {
+      seen.push(state);
+      errors.push(error);
+    },
+  });
+}
+
+async function until(check: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+  expect(check()).toBe(true);
+}
+
+describe('a handshake refused where the status cannot be read', () => {
+  it('stops with UNAUTHORIZED after asking the HTTP API, not after endless redials', async () => {
+    dials = 0;
+    const states: ConnectionState[] = [];
+    const errors: (VaneClientError | undefined)[] = [];
+    const client = open(server.wsUrl, 'not.a.jwt', states, errors);
+    try {
+      await until(() => states.includes('closed'));
+      expect(errors.at(-1)?.code).toBe('UNAUTHORIZED');
+      // A redial or two may start before the answer comes; not dozens.
+      expect(dials).toBeLessThanOrEqual(3);
+      const settled = dials;
+      await new Promise((r) => setTimeout(r, 200));
+      expect(dials).toBe(settled);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('opens with a good token', async () => {
+    const states: ConnectionState[] = [];
+    const client = open(server.wsUrl, await signToken(), states, []);
+    try {
+      await until(() => states.includes('open'));
+    } finally {
+      client.close();
+    }
+  });
+
+  it('keeps redialling a server that is down', async () => {
+    const down = await startTestServer({ initSql: TRADES_SQL, auth: { hs256Secret: SECRET } });
+    const url = down.wsUrl;
+    await down.stop();
+    dials = 0;
+    const states: ConnectionState[] = [];
+    const client = open(url, 'not.a.jwt', states, []);
+    try {
+      await until(() => dials >= 5);
+      expect(states).not.toContain('closed');
+    } finally {
+      client.close();
+    }
+  });
+});
