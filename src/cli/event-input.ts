@@ -1,4 +1,5 @@
-import { parse as parseCsv, type CsvError } from 'csv-parse';
+import type { CsvError } from 'csv-parse';
+import { parse as parseCsvSync } from 'csv-parse/sync';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -118,53 +119,112 @@ export function ndjsonItem(text: string, line: number, stream: StreamShape): Inp
  * CSV with a header row naming the columns. A record with the wrong number of fields or broken
  * quoting is a problem of its line; the parser skips it and goes on (the caller decides whether
  * to stop).
+ *
+ * The input is cut into blocks of whole records (csvBlocks) and each block parsed at once, rather
+ * than piped through csv-parse's stream, which holds every record back until the next one starts:
+ * `tail -f trades.csv | vane publish` sent each line only when the following one arrived.
  */
 async function* csvItems(input: Readable, stream: StreamShape): AsyncGenerator<InputItem> {
   const types = new Map(stream.columns.map((column) => [column.name, column.type]));
-  const parseProblems: InputItem[] = [];
-  const parser = input.pipe(
-    parseCsv({
-      bom: true,
+  let header: string[] | undefined;
+  for await (const block of csvBlocks(input)) {
+    const problems: InputItem[] = [];
+    const lineOf = (linesInBlock: number): number => block.firstLine - 1 + linesInBlock;
+    const records = parseCsvSync(block.text, {
+      bom: block.firstLine === 1,
       info: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
       on_skip: (error: CsvError | undefined) => {
-        parseProblems.push({
+        problems.push({
           kind: 'problem',
-          line: (error as { lines?: number } | undefined)?.lines ?? 0,
+          line: lineOf((error as { lines?: number } | undefined)?.lines ?? 1),
           message: error?.message ?? 'unreadable CSV record',
         });
         return undefined;
       },
-    }),
-  );
-  let header: string[] | undefined;
-  for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    yield* parseProblems.splice(0);
-    const line = item.info.lines;
-    if (header === undefined) {
-      header = item.record.map((name) => name.trim());
-      const missing = headerProblem(header, stream);
-      if (missing !== null) {
-        yield { kind: 'problem', line, message: missing, fatal: true };
-        return;
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+    // In line order: records and the skipped ones between them.
+    const items: InputItem[] = [];
+    for (const item of records) {
+      const line = lineOf(item.info.lines);
+      if (header === undefined) {
+        header = item.record.map((name) => name.trim());
+        const missing = headerProblem(header, stream);
+        if (missing !== null) {
+          yield* problems.filter((problem) => problem.line < line);
+          yield { kind: 'problem', line, message: missing, fatal: true };
+          return;
+        }
+        continue;
       }
-      continue;
+      const converted = csvRecordToEvent(item.record, header, types);
+      if ('problem' in converted) {
+        items.push({
+          kind: 'problem',
+          line,
+          column: converted.column,
+          message: `column ${converted.name}: ${converted.problem}`,
+        });
+      } else {
+        const jsonBytes = Buffer.byteLength(JSON.stringify(converted.event));
+        items.push({ kind: 'event', line, event: converted.event, jsonBytes });
+      }
     }
-    const converted = csvRecordToEvent(item.record, header, types);
-    if ('problem' in converted) {
-      yield {
-        kind: 'problem',
-        line,
-        column: converted.column,
-        message: `column ${converted.name}: ${converted.problem}`,
-      };
-    } else {
-      const jsonBytes = Buffer.byteLength(JSON.stringify(converted.event));
-      yield { kind: 'event', line, event: converted.event, jsonBytes };
-    }
+    yield* [...items, ...problems].sort((x, y) => x.line - y.line);
   }
-  yield* parseProblems.splice(0);
+}
+
+/**
+ * The input as blocks of whole CSV records: complete lines, cut where the double quotes seen so
+ * far are even (a quoted field with a line break in it keeps its record in one block; a doubled
+ * quote inside a field keeps the count even). What is left at the end is the last block.
+ */
+export async function* csvBlocks(
+  input: AsyncIterable<Buffer | string>,
+): AsyncGenerator<{ text: string; firstLine: number }> {
+  const decoder = new StringDecoder('utf8');
+  /** Text not yet in a block; its first `scanned` characters are whole lines already looked at. */
+  let pending = '';
+  let scanned = 0;
+  /** Double quotes in `pending` before `scanned`, and where the last block may end (0: nowhere). */
+  let quotes = 0;
+  let cut = 0;
+  let firstLine = 1;
+  function* take(atEnd: boolean): Generator<{ text: string; firstLine: number }> {
+    for (let at = pending.indexOf('\n', scanned); at !== -1; at = pending.indexOf('\n', scanned)) {
+      quotes += countQuotes(pending, scanned, at);
+      scanned = at + 1;
+      if (quotes % 2 === 0) cut = scanned;
+    }
+    if (atEnd) cut = pending.length;
+    if (cut === 0) return;
+    const text = pending.slice(0, cut);
+    yield { text, firstLine };
+    firstLine += countLines(text);
+    pending = pending.slice(cut);
+    scanned = Math.max(0, scanned - cut);
+    quotes = countQuotes(pending, 0, scanned);
+    cut = 0;
+  }
+  for await (const chunk of input) {
+    pending += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    yield* take(false);
+  }
+  pending += decoder.end();
+  if (pending !== '') yield* take(true);
+}
+
+function countQuotes(text: string, from: number, to: number): number {
+  let quotes = 0;
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 34) quotes++;
+  return quotes;
+}
+
+function countLines(text: string): number {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
 }
 
 /** A header without the stream's timestamp column would make every row fail. */

@@ -211,12 +211,16 @@ describe('VaneClient backoff timing', { timeout: 5_000 }, () => {
   beforeEach(() => {
     vi.useFakeTimers();
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    // A failed ScriptedSocket looks like a browser's refused handshake, which the SDK checks
+    // with a fetch; fetch's own timers would be the "next timer" these tests advance to.
+    vi.stubGlobal('fetch', undefined);
     ScriptedSocket.created = [];
   });
 
   afterEach(() => {
     timed?.close();
     vi.restoreAllMocks();
+    vi.unstubAllGlobals();
     vi.useRealTimers();
   });
 

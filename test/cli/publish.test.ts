@@ -9,7 +9,7 @@ import {
   TRADES_SQL,
   type TestServer,
 } from '../integration/helpers.ts';
-import { runVane } from './run-vane.ts';
+import { collect, runVane, startVane } from './run-vane.ts';
 
 let server: TestServer;
 const dir = mkdtempSync(join(tmpdir(), 'vane-cli-publish-'));
@@ -145,6 +145,30 @@ describe('vane publish', () => {
     const run = await runVane(['publish', 'readings', bad, '--url', server.url]);
     expect(run.code).toBe(6);
     expect(run.stderr).toMatch(/bad\.csv:3:2: column value: 'abc' is not a number \(DOUBLE\)/);
+  });
+
+  it('sends each CSV line from a live pipe as it arrives, not when the next one does', async () => {
+    const child = startVane(
+      ['publish', 'readings', '-', '--format', 'csv', '--url', server.url, '--batch-size', '1'],
+      { openStdin: true },
+    );
+    const done = collect(child, 20_000);
+    const count = async (sensor: string) =>
+      (await selectRows(server.url, 'SELECT sensor, n FROM sensor_totals')).find(
+        (row) => row.sensor === sensor,
+      )?.n ?? 0;
+    child.stdin!.write('sensor,value,ts\n');
+    child.stdin!.write('pipe1,1,2026-01-01T00:00:00Z\n');
+    // The pipe stays open and quiet: the line must arrive on its own.
+    await expect.poll(() => count('pipe1'), { timeout: 10_000 }).toBe(1);
+    // A quoted cell across a line break is one record: it waits for its closing quote.
+    child.stdin!.write('"pipe2\nsecond line",2,2026-01-01T00:00:00Z\n');
+    await expect.poll(() => count('pipe2\nsecond line'), { timeout: 10_000 }).toBe(1);
+    child.stdin!.end('pipe1,3,2026-01-01T00:00:00Z');
+    const run = await done;
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/3 accepted/);
+    expect(await count('pipe1')).toBe(2);
   });
 
   it('refuses an unknown stream with exit code 5', async () => {

@@ -18,6 +18,8 @@ export interface VaneRun {
 export interface RunOptions {
   /** Written to the child's stdin, which is then closed. */
   input?: string;
+  /** Leaves stdin open for the test to write to (and end); `input` is then ignored. */
+  openStdin?: boolean;
   env?: Record<string, string>;
   timeoutMs?: number;
 }
@@ -36,7 +38,7 @@ export function startVane(args: readonly string[], options: RunOptions = {}): Ch
     env: childEnv(options.env),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  child.stdin?.end(options.input ?? '');
+  if (options.openStdin !== true) child.stdin?.end(options.input ?? '');
   return child;
 }
 
