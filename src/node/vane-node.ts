@@ -285,31 +285,50 @@ export class VaneNode {
    */
   private async changeCatalog(sql: string, backfills: Set<string>): Promise<StatementResult[]> {
     const before = this.savedNames();
-    const results = this.engine.execute(sql);
-    this.syncViews();
-    const after = this.savedNames();
-    const created = [...after].filter((name) => !before.has(name)).map(parseName);
-    for (const [, name] of created) this.journal.created(name, this.ingestor.appliedOffset);
-    for (const [kind, name] of created) {
-      if (kind !== 'view' || !backfills.has(name)) continue;
-      const stream = this.engine.views().find((view) => view.name === name)!.stream;
-      this.backfilling.add(name);
-      try {
-        const report = await backfillView(this.engine, this.log, this.ingestor, this.logger, {
-          name,
-          stream,
-          streamCreatedAt: this.journal.createdAtOffset(stream),
-        });
-        this.logger.info({ view: name, ...report }, `backfilled view ${name}`);
-      } finally {
-        this.backfilling.delete(name);
+    // Every view of this statement is backfilled up to the same offset, with applying held from
+    // their creation until the last is done: released between two backfills, batches stored
+    // meanwhile went live to every new view and were then read from the log again by the later
+    // ones (counted twice).
+    const releaseApply = backfills.size > 0 ? this.ingestor.holdApply() : () => undefined;
+    try {
+      const results = this.engine.execute(sql);
+      this.syncViews();
+      const after = this.savedNames();
+      const created = [...after].filter((name) => !before.has(name)).map(parseName);
+      for (const [, name] of created) this.journal.created(name, this.ingestor.appliedOffset);
+      for (const [kind, name] of created) {
+        if (kind !== 'view' || !backfills.has(name)) continue;
+        const stream = this.engine.views().find((view) => view.name === name)!.stream;
+        this.backfilling.add(name);
+        try {
+          const report = await backfillView(this.engine, this.log, this.ingestor, this.logger, {
+            name,
+            stream,
+            streamCreatedAt: this.journal.createdAtOffset(stream),
+          });
+          this.logger.info({ view: name, ...report }, `backfilled view ${name}`);
+        } finally {
+          this.backfilling.delete(name);
+        }
       }
+      releaseApply();
+      await this.saveCatalogChange(created, before, after);
+      return results;
+    } finally {
+      releaseApply();
     }
+  }
+
+  /** New views and streams get their first checkpoint before the catalog that names them. */
+  private async saveCatalogChange(
+    created: ReturnType<typeof parseName>[],
+    before: Set<string>,
+    after: Set<string>,
+  ): Promise<void> {
     await Promise.all(created.map(([kind, name]) => this.checkpointer.saveCreated(kind, name)));
     await this.journal.save(this.engine);
     const dropped = [...before].filter((name) => !after.has(name)).map(parseName);
     await Promise.all(dropped.map(([kind, name]) => this.checkpoints.remove(kind, name)));
-    return results;
   }
 
   /**
