@@ -84,13 +84,14 @@ export function withVaneMemory(selected: Contender[]): Contender[] {
 }
 
 /**
- * Vane on uWebSockets.js, once `vane serve --transport uws` exists: selected with
- * `--peers vane-uws`, and then compared with the peers like Vane itself.
+ * Vane on uWebSockets.js (`vane serve --transport uws`), selected with `--peers vane-uws`. It runs
+ * as a peer: the ratios keep the default transport (`vane`) as their numerator, and this line's
+ * own figures stand beside the other peers' (vane-uws ÷ uws is read off the medians).
  */
 export const VANE_UWS: Contender = {
   ...vane('vane-uws', ['--transport', 'uws']),
   isVane: false,
-  unavailable: () => 'vane serve has no --transport uws yet',
+  unavailable: uwsMissing,
 };
 
 export const PEERS: Contender[] = [

@@ -181,7 +181,7 @@ async function* csvItems(input: Readable, stream: StreamShape): AsyncGenerator<I
  * quote inside a field keeps the count even). What is left at the end is the last block.
  */
 export async function* csvBlocks(
-  input: AsyncIterable<Buffer | string>,
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
 ): AsyncGenerator<{ text: string; firstLine: number }> {
   const decoder = new StringDecoder('utf8');
   /** Text not yet in a block; its first `scanned` characters are whole lines already looked at. */

@@ -49,6 +49,19 @@ describe('vane serve configuration', () => {
     expect(config.auth.hs256Secret).toBe('s3cret');
   });
 
+  it('reads the transport from a flag, the environment or the file, and refuses an unknown one', () => {
+    expect(serveConfig([], {})).toMatchObject({ transport: 'ws' });
+    expect(serveConfig([], { VANE_TRANSPORT: 'uws' })).toMatchObject({ transport: 'uws' });
+    expect(serveConfig(['--transport', 'ws'], { VANE_TRANSPORT: 'uws' })).toMatchObject({
+      transport: 'ws',
+    });
+    const uwsFile = join(dir, 'uws.json');
+    writeFileSync(uwsFile, JSON.stringify({ transport: 'uws' }));
+    expect(serveConfig(['--config', uwsFile], {})).toMatchObject({ transport: 'uws' });
+    expect(() => serveConfig(['--transport', 'h2'], {})).toThrow(/'h2' is not a transport/);
+    expect(() => serveConfig([], { VANE_TRANSPORT: 'UWS' })).toThrow(/not a transport/);
+  });
+
   it('refuses a port that is not one and an unknown flag', () => {
     expect(() => serveConfig(['--port', '70000'], {})).toThrow(/not a port number/);
     expect(() => serveConfig(['--prot', '1'], {})).toThrow(/--prot/);

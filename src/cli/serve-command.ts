@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { mergeMqttSettings } from '../mqtt/index.ts';
 import { resolveConfig, startServer, type DeepPartial, type VaneConfig } from '../node/index.ts';
+import { TRANSPORT_KINDS, type TransportKind } from '../transport/index.ts';
 
 export const SERVE_HELP = `vane serve: run the Vane server
 
@@ -11,6 +12,8 @@ Options:
   --config <file>        JSON config file (fields: docs/configuration.md)
   --host <address>       interface to listen on (default 127.0.0.1)
   --port <n>             port (default 7070; 0 picks a free one)
+  --transport <ws|uws>   the HTTP/WebSocket server library (default ws); uws runs on
+                         uWebSockets.js, an optional package that must load here
   --data-dir <dir>       embedded store (default ./vane-data)
   --memory               keep everything in memory (nothing survives a restart)
   --init <schema.sql>    run these statements at start; existing objects are kept
@@ -29,9 +32,10 @@ Options:
   --log-level <level>    debug, info, warn, error or silent (default info)
   -h, --help             this help
 
-Every option can also come from the environment: VANE_HOST, VANE_PORT, VANE_DATA_DIR, VANE_INIT,
-VANE_DEV=1, VANE_AUTH_SECRET, VANE_PUBLIC_KEY_FILE, VANE_ALLOWED_ORIGINS (comma-separated),
-VANE_CHECKPOINT_INTERVAL_MS, VANE_LOG_LEVEL, VANE_MQTT_URL, VANE_MQTT_MAP (comma-separated).
+Every option can also come from the environment: VANE_HOST, VANE_PORT, VANE_TRANSPORT,
+VANE_DATA_DIR, VANE_INIT, VANE_DEV=1, VANE_AUTH_SECRET, VANE_PUBLIC_KEY_FILE,
+VANE_ALLOWED_ORIGINS (comma-separated), VANE_CHECKPOINT_INTERVAL_MS, VANE_LOG_LEVEL,
+VANE_MQTT_URL, VANE_MQTT_MAP (comma-separated).
 Flags win over the environment, which wins over the config file.
 
 Examples:
@@ -50,6 +54,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): VaneConfig 
       config: { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },
+      transport: { type: 'string' },
       'data-dir': { type: 'string' },
       memory: { type: 'boolean' },
       init: { type: 'string' },
@@ -72,6 +77,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): VaneConfig 
   const fromEnv: DeepPartial<VaneConfig> = {
     host: env.VANE_HOST,
     port: env.VANE_PORT === undefined ? undefined : port(env.VANE_PORT),
+    transport: env.VANE_TRANSPORT === undefined ? undefined : transport(env.VANE_TRANSPORT),
     dataDir: env.VANE_DATA_DIR,
     dev: env.VANE_DEV === undefined ? undefined : env.VANE_DEV === '1' || env.VANE_DEV === 'true',
     initSql: env.VANE_INIT === undefined ? undefined : readFileSync(env.VANE_INIT, 'utf8'),
@@ -92,6 +98,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): VaneConfig 
   const fromFlags: DeepPartial<VaneConfig> = {
     host: values.host,
     port: values.port === undefined ? undefined : port(values.port),
+    transport: values.transport === undefined ? undefined : transport(values.transport),
     dataDir: values.memory === true ? null : values['data-dir'],
     dev: values.dev,
     initSql: values.init === undefined ? undefined : readFileSync(values.init, 'utf8'),
@@ -124,6 +131,14 @@ function port(text: string): number {
     throw new Error(`'${text}' is not a port number (0 to 65535)`);
   }
   return value;
+}
+
+function transport(text: string): TransportKind {
+  const kind = TRANSPORT_KINDS.find((candidate) => candidate === text);
+  if (kind === undefined) {
+    throw new Error(`'${text}' is not a transport (${TRANSPORT_KINDS.join(' or ')})`);
+  }
+  return kind;
 }
 
 function checkpointInterval(text: string): number {

@@ -179,10 +179,11 @@ export class Connection {
    * reconnect scheduled meanwhile goes ahead when the answer is no (or never comes).
    */
   private probe(): void {
-    const probeRefusal = this.handlers.probeRefusal;
-    if (probeRefusal === undefined || this.probing || this.current === 'closed') return;
+    if (this.handlers.probeRefusal === undefined || this.probing || this.current === 'closed') {
+      return;
+    }
     this.probing = true;
-    void probeRefusal.call(this.handlers).then(
+    void this.handlers.probeRefusal().then(
       (refused) => {
         this.probing = false;
         if (refused !== undefined && this.current !== 'open') this.close(refused);

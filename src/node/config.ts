@@ -1,4 +1,5 @@
 import type { MqttConfig } from '../mqtt/index.ts';
+import type { TransportKind } from '../transport/index.ts';
 
 /**
  * The server's configuration: defaults, then a config file, then VANE_* environment variables,
@@ -9,6 +10,13 @@ export interface VaneConfig {
   host: string;
   /** TCP port; 0 picks a free one. @default 7070 */
   port: number;
+  /**
+   * The library that serves HTTP and WebSocket on the port: `ws` (Node's HTTP server with the `ws`
+   * package) or `uws` (uWebSockets.js, faster fan-out; its package, an optional dependency, must
+   * load on this platform, or the server refuses to start). Same protocol, API and limits on both
+   * (docs/configuration.md). CLI `--transport`, env `VANE_TRANSPORT`. @default 'ws'
+   */
+  transport: TransportKind;
   /** Where the embedded store lives; null keeps everything in memory (lost on exit). @default './vane-data' */
   dataDir: string | null;
   /** Dev mode: no auth, loopback only, a banner says so. @default false */
@@ -71,6 +79,7 @@ export interface VaneConfig {
 export const DEFAULT_CONFIG: VaneConfig = {
   host: '127.0.0.1',
   port: 7070,
+  transport: 'ws',
   dataDir: './vane-data',
   dev: false,
   auth: {},

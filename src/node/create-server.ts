@@ -40,22 +40,30 @@ export async function startServer(
   }
   const node = await VaneNode.open(config, clock);
   const authenticate = authenticator(config, authConfigured);
-  const transport: Transport = createTransport(serverApp(node), {
-    host: config.host,
-    port: config.port,
-    allowedOrigins: config.allowedOrigins,
-    maxPayloadBytes: config.limits.maxPayloadBytes,
-    connectionsPerIp: config.limits.connectionsPerIp,
-    newConnectionsPerIpPerSecond: config.limits.newConnectionsPerIpPerSecond,
-    heartbeatMs: config.heartbeatMs,
-    messagesPerSecond: config.limits.messagesPerSecond,
-    bytesPerSecond: config.limits.bytesPerSecond,
-    maxBatchEvents: config.limits.maxBatchEvents,
-    authenticate,
-    dashboard: dashboardSource(node.logger),
-    now: () => clock.now(),
-    logger: node.logger,
-  });
+  let transport: Transport;
+  try {
+    transport = createTransport(serverApp(node), {
+      transport: config.transport,
+      host: config.host,
+      port: config.port,
+      allowedOrigins: config.allowedOrigins,
+      maxPayloadBytes: config.limits.maxPayloadBytes,
+      connectionsPerIp: config.limits.connectionsPerIp,
+      newConnectionsPerIpPerSecond: config.limits.newConnectionsPerIpPerSecond,
+      heartbeatMs: config.heartbeatMs,
+      messagesPerSecond: config.limits.messagesPerSecond,
+      bytesPerSecond: config.limits.bytesPerSecond,
+      maxBatchEvents: config.limits.maxBatchEvents,
+      authenticate,
+      dashboard: dashboardSource(node.logger),
+      now: () => clock.now(),
+      logger: node.logger,
+    });
+  } catch (error) {
+    // An unknown transport, or uWebSockets.js that does not load: nothing listens yet.
+    await node.close();
+    throw error;
+  }
   node.holdEmissionsWhile(() => transport.writesBacklogged);
   transport.onWritesCaughtUp(() => node.emissionsReleased());
   let address: { host: string; port: number };

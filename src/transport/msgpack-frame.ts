@@ -12,8 +12,9 @@ const MAX_UINT_BYTES = 9;
 
 /**
  * Writes the start of binary (MessagePack) fan-out frames for one connection, one buffer each:
- * the WebSocket frame header, the map header and the subscriber's head entries (`type`, `sub`,
- * `seq`), to be followed by a shared body of `bodyEntries` map entries and `bodyBytes` bytes.
+ * the WebSocket frame header (`frameStart`; none with `prefix`), the map header and the
+ * subscriber's head entries (`type`, `sub`, `seq`), to be followed by a shared body of
+ * `bodyEntries` map entries and `bodyBytes` bytes.
  *
  * This runs once per delivery, so the usual head is written by hand, and the bytes of its
  * `type` and `sub` entries are kept from one frame to the next (a connection's frames mostly
@@ -27,22 +28,42 @@ export class MsgpackHeadWriter {
   /** Map header, `type` and `sub` entries, and the `seq` key. */
   private cachedBytes: Buffer | null = null;
 
+  /** Where `writeHead` stopped writing in the buffer it returned last. */
+  private end = 0;
+
   frameStart(head: string, bodyEntries: number, bodyBytes: number): Buffer {
+    // The frame header's size depends on the payload's: the prefix goes after room for the
+    // largest header (10 bytes), and the header right in front of it.
+    const out = this.writeHead(head, bodyEntries, MAX_FRAME_HEADER);
+    if (out === null) return binaryFrameStart(packHead(head, bodyEntries), bodyBytes);
+    const payload = this.end - MAX_FRAME_HEADER + bodyBytes;
+    const start = MAX_FRAME_HEADER - frameHeaderSize(payload);
+    writeFrameHeader(out, start, payload, BINARY_FRAME);
+    return out.subarray(start, this.end);
+  }
+
+  /**
+   * The same bytes without the WebSocket frame header: the MessagePack that goes before a shared
+   * body of `bodyEntries` entries, for a library that frames messages itself (uWebSockets.js).
+   */
+  prefix(head: string, bodyEntries: number): Uint8Array {
+    const out = this.writeHead(head, bodyEntries, 0);
+    return out === null ? packHead(head, bodyEntries) : out.subarray(0, this.end);
+  }
+
+  /**
+   * The map header and the head's entries, `room` bytes into a new buffer (its end in `end`);
+   * null for a head of another shape than the usual one.
+   */
+  private writeHead(head: string, bodyEntries: number, room: number): Buffer | null {
     const seqAt = head.lastIndexOf(SEQ_FIELD);
     const digits = seqAt < 0 ? '' : head.slice(seqAt + SEQ_FIELD.length, -1);
     const seq = /^\d+$/.test(digits) ? Number(digits) : NaN;
     const leading = seqAt < 0 ? null : this.leadingBytes(head.slice(0, seqAt), bodyEntries);
-    if (leading === null || !Number.isSafeInteger(seq) || !head.endsWith(',')) {
-      return binaryFrameStart(packHead(head, bodyEntries), bodyBytes);
-    }
-    // The frame header's size depends on the payload's: the prefix goes after room for the
-    // largest header (10 bytes), and the header right in front of it.
-    const out = Buffer.allocUnsafe(MAX_FRAME_HEADER + leading.length + MAX_UINT_BYTES);
-    const end = writeUint(out, MAX_FRAME_HEADER + leading.copy(out, MAX_FRAME_HEADER), seq);
-    const payload = end - MAX_FRAME_HEADER + bodyBytes;
-    const start = MAX_FRAME_HEADER - frameHeaderSize(payload);
-    writeFrameHeader(out, start, payload, BINARY_FRAME);
-    return out.subarray(start, end);
+    if (leading === null || !Number.isSafeInteger(seq) || !head.endsWith(',')) return null;
+    const out = Buffer.allocUnsafe(room + leading.length + MAX_UINT_BYTES);
+    this.end = writeUint(out, room + leading.copy(out, room), seq);
+    return out;
   }
 
   /** The bytes before the `seq` value for `text` (`{"type":…,"sub":…`), or null if not a head. */

@@ -1,4 +1,3 @@
-import type { RawData, WebSocket } from 'ws';
 import {
   canAdmin,
   canPublish,
@@ -22,13 +21,19 @@ import {
 import { VaneError } from '../util/index.ts';
 import { errorBody } from './error-status.ts';
 import type { ServerApp } from './server-app.ts';
-import { WsSink, type FrameBatcher } from './ws-sink.ts';
+import type { SessionSink } from './session-sink.ts';
 
 export interface SessionLimits {
   messagesPerSecond: number;
   bytesPerSecond: number;
   maxBatchEvents: number;
 }
+
+/**
+ * One message as the WebSocket libraries hand it over: `ws` gives a Buffer (or its fragments),
+ * uWebSockets.js an ArrayBuffer that is valid only during the call, so `receive` reads it at once.
+ */
+export type ReceivedData = Buffer | ArrayBuffer | Buffer[];
 
 /** After this many refused messages in a row the connection is closed with 4009. */
 const RATE_STRIKES_BEFORE_CLOSE = 20;
@@ -37,9 +42,10 @@ const RATE_STRIKES_BEFORE_CLOSE = 20;
  * One client's WebSocket session: reads frames, checks permissions and rate limits, and hands
  * work to the node (publish, SQL) or the hub (subscriptions). Every request gets exactly one
  * answer frame carrying its id; nothing thrown here escapes into the socket's event handlers.
+ * It knows its connection only through a SessionSink, so both WebSocket transports (ws,
+ * uWebSockets.js) run the same sessions.
  */
 export class WsSession {
-  readonly sink: WsSink;
   readonly connection: HubConnection;
   /**
    * The message and byte rate buckets, made at the first message: most connections of a large
@@ -59,24 +65,20 @@ export class WsSession {
   alive = true;
 
   /**
-   * Registers no listener on the socket: the gateway's shared listeners find the session and call
-   * `receive`, so an idle connection carries no closures of its own.
+   * Registers no listener on the socket: the gateway's shared listeners (or handlers) find the
+   * session and call `receive`, so an idle connection carries no closures of its own.
    */
   constructor(
-    private readonly socket: WebSocket,
+    readonly sink: SessionSink,
     private readonly app: ServerApp,
     private readonly principal: Principal,
     private readonly limits: SessionLimits,
     private readonly now: () => number,
-    batcher: FrameBatcher,
     /** The client's address, for the per-IP connection count released at close. */
     readonly ip: string,
-    drained: (sink: WsSink) => void,
   ) {
-    const msgpack = socket.protocol === MSGPACK_SUBPROTOCOL;
-    this.sink = new WsSink(socket, batcher, msgpack ? 'msgpack' : 'json', drained);
-    this.decodeBinary = msgpack ? createMsgpackDecoder() : null;
-    this.connection = app.hub.connect(this.sink);
+    this.decodeBinary = sink.protocol === MSGPACK_SUBPROTOCOL ? createMsgpackDecoder() : null;
+    this.connection = app.hub.connect(sink);
   }
 
   /** The socket closed: free the hub state. */
@@ -95,10 +97,10 @@ export class WsSession {
     return new Promise((resolve) => (this.onIdle = resolve));
   }
 
-  /** One message from the client (the gateway's 'message' listener). */
-  receive(data: RawData, isBinary: boolean): void {
+  /** One message from the client (the gateway's 'message' listener); read before it returns. */
+  receive(data: ReceivedData, isBinary: boolean): void {
     // Frames that arrive after the close frame was sent could not be answered: not acted on.
-    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (!this.sink.isOpen) return;
     const size = Array.isArray(data)
       ? data.reduce((n, part) => n + part.length, 0)
       : data.byteLength;
@@ -127,7 +129,7 @@ export class WsSession {
     if (!isBinary) {
       parsed = parseClientFrame(bytes.toString('utf8'), limits);
     } else if (this.decodeBinary === null) {
-      this.send(badFrame(`frames on ${this.socket.protocol} are JSON text, not binary`));
+      this.send(badFrame(`frames on ${this.sink.protocol} are JSON text, not binary`));
       return;
     } else {
       let value: unknown;
@@ -167,7 +169,11 @@ export class WsSession {
         burst: messagesPerSecond,
         now: this.now,
       }),
-      bytes: createTokenBucket({ ratePerSec: bytesPerSecond, burst: bytesPerSecond, now: this.now }),
+      bytes: createTokenBucket({
+        ratePerSec: bytesPerSecond,
+        burst: bytesPerSecond,
+        now: this.now,
+      }),
     };
   }
 

@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { FrameBatcher, WsSink } from './ws-sink.ts';
+import { FrameBatcher } from './frame-batcher.ts';
+import { WsSink } from './ws-sink.ts';
 
 interface Pair {
   server: WebSocket;
@@ -142,9 +143,12 @@ describe('WsSink', () => {
     const sinks = pairs.map((pair) => new WsSink(pair.server, batcher));
     sinks.forEach((sink, i) => sink.sendParts(`{"to":${i},"n":1,`, '"x":1}'));
     expect(sinks[149]!.bufferedBytes).toBe(0);
+    // Frames staged in this turn go out at its end: not a backlog that should hold emissions.
+    expect(batcher.backlogged).toBe(false);
     await new Promise((resolve) => setImmediate(resolve));
     // Frames left waiting by the slice count as buffered: the hub must hold back, not pile up.
     expect(sinks[149]!.bufferedBytes).toBeGreaterThan(0);
+    expect(batcher.backlogged).toBe(true);
     // The first slice was written; these join sinks written already and sinks still staged.
     sinks.forEach((sink, i) => sink.send(`{"to":${i},"n":2}`));
     await until(() => pairs.every((pair) => pair.received.length === 2));
@@ -204,7 +208,9 @@ describe('WsSink', () => {
     const tcp = (pair.client as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     tcp.pause(); // the peer stops reading: the server's socket fills up
     const drained: WsSink[] = [];
-    const sink = new WsSink(pair.server, new FrameBatcher(), 'json', (which) => drained.push(which));
+    const sink = new WsSink(pair.server, new FrameBatcher(), 'json', (which) =>
+      drained.push(which),
+    );
     for (let i = 0; i < 200 && sink.bufferedBytes < 1_000_000; i++) {
       sink.send('x'.repeat(64_000));
       await new Promise((resolve) => setImmediate(resolve));

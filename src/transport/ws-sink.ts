@@ -1,129 +1,13 @@
 import type { WebSocket } from 'ws';
-import type { Sink } from '../hub/index.ts';
-import { jsonBodyFields, packEntries, packFrame, packHead } from '../protocol/index.ts';
+import { packFrame, packHead } from '../protocol/index.ts';
+import type { FrameBatcher, StagingSink } from './frame-batcher.ts';
 import { MsgpackHeadWriter } from './msgpack-frame.ts';
+import type { SessionSink, WireEncoding } from './session-sink.ts';
 import { binaryFrameStart, frameStart } from './ws-frame.ts';
-
-/** How a connection's frames are encoded: its negotiated subprotocol (SPEC §4). */
-export type WireEncoding = 'json' | 'msgpack';
-
-/** A shared body as MessagePack map entries (protocol/msgpack.ts packEntries). */
-interface PackedBody {
-  bytes: Buffer;
-  count: number;
-}
 
 const EMPTY = Buffer.alloc(0);
 /** Never pushed to (frozen): a sink replaces it with its own array at its first staged frame. */
 const NO_CHUNKS = Object.freeze([]) as unknown as Buffer[];
-
-/**
- * How long one turn may spend writing staged frames before it yields to I/O (acks, new
- * connections) and goes on in the next turn. A fan-out to 10,000 connections costs ~10 µs of
- * system call per connection; without slicing it would hold the event loop for ~100 ms.
- */
-const FLUSH_SLICE_MS = 4;
-
-/**
- * The write side shared by every WsSink of one gateway: it turns a fan-out into as few bytes
- * copies and system calls as it can.
- *
- * - A body shared by many subscribers (Sink.sendParts) is encoded to UTF-8 once: the last body
- *   seen is cached until the end of the event-loop turn, and a fan-out hands the same string to
- *   every subscriber in a row.
- * - Frames sent in one turn are staged per connection and written at the end of the turn (one
- *   `setImmediate` for all connections) with a single socket write each: one system call per
- *   connection per turn, not one per frame (perf-anchors: that is what limits fan-out).
- * - The writes of a large fan-out are sliced (FLUSH_SLICE_MS per turn), so acks and other I/O
- *   are not held up behind thousands of socket writes. A connection's frames stay in order: its
- *   later frames join the ones still staged.
- */
-export class FrameBatcher {
-  private cachedBody: string | null = null;
-  private cachedBytes = EMPTY;
-  private packedBody: string | null = null;
-  private packedBytes: PackedBody = { bytes: EMPTY, count: 0 };
-  /** Sinks with staged frames, in staging order; those before `next` were written this pass. */
-  private pending: WsSink[] = [];
-  private next = 0;
-  private scheduled = false;
-  /** Counts `flushAll` passes: frames staged before the current pass started are overdue. */
-  pass = 0;
-  /** True from a flush cut short by its slice until the flush that writes the last frame. */
-  private sliced = false;
-  /** Called when a sliced flush has written its last frame (`backlogged` turned false). */
-  onDrained: (() => void) | null = null;
-
-  constructor(private readonly sliceMs = FLUSH_SLICE_MS) {}
-
-  /** True while frames staged in an earlier turn wait for a sliced flush to reach them. */
-  get backlogged(): boolean {
-    return this.next < this.pending.length;
-  }
-
-  /** The UTF-8 bytes of a shared body; the caller must not change them. */
-  bodyBytes(body: string): Buffer {
-    if (body !== this.cachedBody) {
-      this.cachedBytes = Buffer.from(body, 'utf8');
-      this.cachedBody = body;
-      this.schedule();
-    }
-    return this.cachedBytes;
-  }
-
-  /** A shared body as MessagePack map entries, encoded once per fan-out like `bodyBytes`. */
-  packedBodyOf(body: string): PackedBody {
-    if (body !== this.packedBody) {
-      const { bytes, count } = packEntries(jsonBodyFields(body));
-      this.packedBytes = {
-        bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length),
-        count,
-      };
-      this.packedBody = body;
-      this.schedule();
-    }
-    return this.packedBytes;
-  }
-
-  /** `sink` has staged frames: write them at the end of this turn. */
-  stage(sink: WsSink): void {
-    this.pending.push(sink);
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(this.flushAll);
-  }
-
-  /** Writes staged frames for up to FLUSH_SLICE_MS, then again next turn until none are left. */
-  readonly flushAll = (): void => {
-    this.scheduled = false;
-    this.pass++;
-    this.cachedBody = null;
-    this.cachedBytes = EMPTY;
-    this.packedBody = null;
-    this.packedBytes = { bytes: EMPTY, count: 0 };
-    const sinks = this.pending;
-    const deadline = performance.now() + this.sliceMs;
-    while (this.next < sinks.length) {
-      sinks[this.next++]!.flush();
-      if ((this.next & 63) === 0 && performance.now() > deadline) break;
-    }
-    if (this.next < sinks.length) {
-      this.sliced = true;
-      this.schedule();
-      return;
-    }
-    this.pending = [];
-    this.next = 0;
-    if (this.sliced) {
-      this.sliced = false;
-      this.onDrained?.();
-    }
-  };
-}
 
 /**
  * A hub Sink over one `ws` socket. Frames are framed here (ws-frame.ts) and written straight to
@@ -140,7 +24,7 @@ export class FrameBatcher {
  * yet) do count: the server itself is behind, and the hub must conflate instead of piling up
  * frames without bound.
  */
-export class WsSink implements Sink {
+export class WsSink implements SessionSink, StagingSink {
   private readonly raw: RawSocket | null;
   /** Frames staged this turn; the shared empty NO_CHUNKS while none are (an idle connection). */
   private chunks: Buffer[] = NO_CHUNKS;
@@ -168,6 +52,14 @@ export class WsSink implements Sink {
     this.raw = raw !== null && socket.extensions === '' ? raw : null;
     // Through ws.send (compression) the socket write happens later, after zlib: listen always.
     if (this.raw === null) raw?.on('drain', () => this.drained(this));
+  }
+
+  get protocol(): string {
+    return this.socket.protocol;
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
   }
 
   send(data: string): void {

@@ -33,13 +33,35 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** A memory-backed, silent server on a random loopback port; `tickMs` 2 unless overridden. */
+/**
+ * The transport the tests run on: `VANE_TRANSPORT=uws` (npm run test:uws) runs every integration
+ * test on uWebSockets.js; unset, on `ws`.
+ */
+export const TEST_TRANSPORT = testTransport(process.env.VANE_TRANSPORT);
+
+function testTransport(name: string | undefined): VaneConfig['transport'] {
+  if (name === undefined || name === '' || name === 'ws') return 'ws';
+  if (name === 'uws') return 'uws';
+  throw new Error(`VANE_TRANSPORT=${name}: the tests run on ws or uws`);
+}
+
+/**
+ * A memory-backed, silent server on a random loopback port, on TEST_TRANSPORT; `tickMs` 2 unless
+ * overridden.
+ */
 export async function startTestServer(
   overrides: DeepPartial<VaneConfig> = {},
   clock?: Clock,
 ): Promise<TestServer> {
   const config = resolveConfig(
-    { host: '127.0.0.1', port: 0, dataDir: null, logLevel: 'silent', tickMs: 2 },
+    {
+      host: '127.0.0.1',
+      port: 0,
+      transport: TEST_TRANSPORT,
+      dataDir: null,
+      logLevel: 'silent',
+      tickMs: 2,
+    },
     overrides,
   );
   const server = await startServer(config, clock);
