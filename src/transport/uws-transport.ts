@@ -1,8 +1,6 @@
 import type { us_listen_socket } from '@trufflesuite/uws-js-unofficial';
-import { createOriginCheck } from '../auth/index.ts';
 import { VaneError } from '../util/index.ts';
-import { createHttpApi } from './http-api.ts';
-import { ownOrigins } from './own-origins.ts';
+import { transportParts } from './gateway-options.ts';
 import type { ServerApp } from './server-app.ts';
 import type { Transport, TransportOptions } from './transport.ts';
 import { bridgeHttp } from './uws-http-bridge.ts';
@@ -27,30 +25,9 @@ export function createUwsTransport(
   options: TransportOptions,
   uws: UwsModule,
 ): Transport {
-  // Replaced once the port is known, to admit the server's own origins (the dashboard's page).
-  let originCheck = createOriginCheck(options.allowedOrigins);
-  const originAllowed = (origin: string | undefined): boolean => originCheck(origin);
-  const http = createHttpApi(app, {
-    maxPayloadBytes: options.maxPayloadBytes,
-    originAllowed,
-    authenticate: options.authenticate,
-    dashboard: options.dashboard,
-  });
-  const gateway = new UwsGateway(app, uws, {
-    maxPayloadBytes: options.maxPayloadBytes,
-    connectionsPerIp: options.connectionsPerIp,
-    newConnectionsPerIpPerSecond: options.newConnectionsPerIpPerSecond,
-    heartbeatMs: options.heartbeatMs,
-    limits: {
-      messagesPerSecond: options.messagesPerSecond,
-      bytesPerSecond: options.bytesPerSecond,
-      maxBatchEvents: options.maxBatchEvents,
-    },
-    originAllowed,
-    authenticate: options.authenticate,
-    now: options.now,
-    logger: options.logger,
-  });
+  const parts = transportParts(app, options);
+  const http = parts.http;
+  const gateway = new UwsGateway(app, uws, parts.gateway);
   // `close` (every connection, listen sockets included) exists on App but not in its typings.
   const server = uws.App() as ReturnType<UwsModule['App']> & { close(): void };
   gateway.attach(server);
@@ -74,10 +51,7 @@ export function createUwsTransport(
           resolve(uws.us_socket_local_port(socket));
         });
       });
-      originCheck = createOriginCheck([
-        ...options.allowedOrigins,
-        ...ownOrigins(options.host, port),
-      ]);
+      parts.listening(options.host, port);
       return { host: options.host, port };
     },
     async close() {

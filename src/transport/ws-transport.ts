@@ -1,8 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { createOriginCheck } from '../auth/index.ts';
 import type { Transport, TransportOptions } from './transport.ts';
-import { createHttpApi } from './http-api.ts';
-import { ownOrigins } from './own-origins.ts';
+import { transportParts } from './gateway-options.ts';
 import type { ServerApp } from './server-app.ts';
 import { WsGateway } from './ws-gateway.ts';
 
@@ -11,30 +9,9 @@ const CLOSE_GRACE_MS = 2_000;
 
 /** HTTP and WebSocket on one port: fastify serves the API, `ws` takes upgrades to /v1/ws. */
 export function createWsTransport(app: ServerApp, options: TransportOptions): Transport {
-  // Replaced once the port is known, to admit the server's own origins (the dashboard's page).
-  let originCheck = createOriginCheck(options.allowedOrigins);
-  const originAllowed = (origin: string | undefined): boolean => originCheck(origin);
-  const http = createHttpApi(app, {
-    maxPayloadBytes: options.maxPayloadBytes,
-    originAllowed,
-    authenticate: options.authenticate,
-    dashboard: options.dashboard,
-  });
-  const gateway = new WsGateway(app, {
-    maxPayloadBytes: options.maxPayloadBytes,
-    connectionsPerIp: options.connectionsPerIp,
-    newConnectionsPerIpPerSecond: options.newConnectionsPerIpPerSecond,
-    heartbeatMs: options.heartbeatMs,
-    limits: {
-      messagesPerSecond: options.messagesPerSecond,
-      bytesPerSecond: options.bytesPerSecond,
-      maxBatchEvents: options.maxBatchEvents,
-    },
-    originAllowed,
-    authenticate: options.authenticate,
-    now: options.now,
-    logger: options.logger,
-  });
+  const parts = transportParts(app, options);
+  const http = parts.http;
+  const gateway = new WsGateway(app, parts.gateway);
   const server = http.server;
   // Sockets that never finish a request (or an upgrade) are closed: no idle unauthenticated peers.
   server.headersTimeout = 10_000;
@@ -44,10 +21,7 @@ export function createWsTransport(app: ServerApp, options: TransportOptions): Tr
     async listen() {
       await http.listen({ port: options.port, host: options.host });
       const address = server.address() as AddressInfo;
-      originCheck = createOriginCheck([
-        ...options.allowedOrigins,
-        ...ownOrigins(address.address, address.port),
-      ]);
+      parts.listening(address.address, address.port);
       return { host: address.address, port: address.port };
     },
     async close() {
