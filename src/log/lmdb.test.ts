@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, mkdir, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { open } from 'lmdb';
@@ -167,6 +167,29 @@ describe('openLmdbStorage', () => {
     const dir = await newDir();
     await writeFile(join(dir, LMDB_FILE_NAME), Buffer.alloc(64 * 1024, 7));
     await expectRejection(openLmdbStorage(dir), 'CORRUPT_STATE', 'is not an LMDB file');
+  });
+
+  it('reports a data file cut short as corrupt instead of crashing on it', async () => {
+    const dir = await newDir();
+    const storage = await openLmdbStorage(dir);
+    for (let i = 0; i < 200; i++) {
+      await storage.log.append(
+        't',
+        Array.from({ length: 50 }, (_, j) => ({ id: `e${i}-${j}` })),
+        1,
+      );
+    }
+    await storage.close();
+    const path = join(dir, LMDB_FILE_NAME);
+    const { size } = await stat(path);
+    expect(size).toBeGreaterThan(64 * 1024);
+    // Intact: opens and reads everything.
+    const intact = await openLmdbStorage(dir);
+    expect(intact.log.lastOffset).toBe(200);
+    await intact.close();
+    // Half of it, as a copy interrupted by a full disk leaves it (lmdb itself dies of SIGBUS).
+    await truncate(path, Math.floor(size / 2));
+    await expectRejection(openLmdbStorage(dir), 'CORRUPT_STATE', 'is cut short');
   });
 
   it('refuses a log with a gap between its offsets', async () => {

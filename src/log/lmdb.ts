@@ -1,4 +1,4 @@
-import { mkdir, open as openFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   IF_EXISTS,
@@ -19,6 +19,7 @@ import {
   closedError,
 } from './arguments.ts';
 import type { EventLog, LogEntry } from './event-log.ts';
+import { checkLmdbFile } from './lmdb-file-check.ts';
 import type { MetadataStore } from './metadata-store.ts';
 
 /** The file (plus `vane.lmdb-lock`) that holds the log and the metadata inside the data dir. */
@@ -26,8 +27,6 @@ export const LMDB_FILE_NAME = 'vane.lmdb';
 
 /** How a batch is stored: one msgpack value per offset key. */
 type StoredBatch = [stream: string, arrivalMs: number, events: Record<string, unknown>[]];
-
-const LMDB_MAGIC = 0xbeefc0de;
 
 /** lmdb's msgpack encoder for a database (the `encoder` property its typings leave out). */
 interface Encoder {
@@ -64,7 +63,7 @@ export async function openLmdbStorage(dataDir: string): Promise<LmdbStorage> {
     });
   }
   const path = join(dataDir, LMDB_FILE_NAME);
-  await checkLmdbHeader(path);
+  await checkLmdbFile(path);
   let root: RootDatabase;
   try {
     root = open(lmdbOptions(path));
@@ -90,36 +89,6 @@ export async function openLmdbStorage(dataDir: string): Promise<LmdbStorage> {
     return closing;
   };
   return { log, metadata, close };
-}
-
-/**
- * lmdb crashes the process (SIGSEGV) when asked to open a file that is not an LMDB environment,
- * so an existing, non-empty file must start with LMDB's meta page: magic 0xBEEFC0DE after the
- * page header (24 bytes in lmdb-js's build, 16 in stock LMDB). Damage past that header is
- * beyond this check.
- */
-async function checkLmdbHeader(path: string): Promise<void> {
-  let header: Buffer;
-  try {
-    const file = await openFile(path, 'r');
-    try {
-      header = Buffer.alloc(32);
-      const { bytesRead } = await file.read(header, 0, header.length, 0);
-      if (bytesRead === 0) return;
-      header = header.subarray(0, bytesRead);
-    } finally {
-      await file.close();
-    }
-  } catch (error) {
-    if (hasCode(error, 'ENOENT')) return;
-    throw openError(path, error);
-  }
-  const hasMagic = [16, 24].some(
-    (at) => header.length >= at + 4 && header.readUInt32LE(at) === LMDB_MAGIC,
-  );
-  if (!hasMagic) {
-    throw new VaneError('CORRUPT_STATE', `${path} is not an LMDB file (a Vane data file)`);
-  }
 }
 
 function lmdbOptions(path: string): RootDatabaseOptionsWithPath {
