@@ -13,6 +13,12 @@ export interface CheckpointerOptions {
   now: () => number;
   failpoint: Failpoint;
   saved: SavedViewFilter;
+  /**
+   * Events a frozen view may have waiting before its capture is finished in one go (default
+   * 1,000,000): bounds the memory a long capture under heavy ingest holds, at the price of one
+   * longer stall.
+   */
+  maxQueuedEvents?: number;
 }
 
 /** What one round did, for logs, metrics and the benchmark. */
@@ -29,6 +35,7 @@ export interface CheckpointRound {
 
 /** The most one step of a view's capture may hold the event loop. */
 const STEP_MS = 3;
+const MAX_QUEUED_EVENTS = 1_000_000;
 
 /**
  * Takes checkpoints: every view's and stream's state with the log offset it reflects, saved
@@ -38,7 +45,8 @@ const STEP_MS = 3;
  * it frozen (Engine.beginViewCheckpoint): ingest and fan-out go on between steps, the view's
  * share of new batches waits and is applied when the capture is done. The text is stored one
  * chunk of about 256 KB per turn. So a round holds the event loop for a few milliseconds at a
- * time whatever the views' sizes. Each checkpoint carries the applied offset at which its capture
+ * time whatever the views' sizes, unless ingest outruns a capture so far that more than
+ * `maxQueuedEvents` wait for the view: then the capture finishes in one step. Each checkpoint carries the applied offset at which its capture
  * began. Rounds and first saves never overlap: one asked for while another runs waits for it.
  */
 export class Checkpointer {
@@ -92,8 +100,10 @@ export class Checkpointer {
     if (!engine.views().some((view) => view.name === name)) return null;
     const offset = this.options.appliedOffset();
     const task = engine.beginViewCheckpoint(name);
+    const maxQueued = this.options.maxQueuedEvents ?? MAX_QUEUED_EVENTS;
     try {
-      while (!task.step(STEP_MS)) {
+      // Past maxQueued events waiting for the view, the rest of the capture runs at once.
+      while (!task.step(task.queuedEvents > maxQueued ? Infinity : STEP_MS)) {
         stalled(performance.now() - started);
         await nextTurn();
         started = performance.now();
