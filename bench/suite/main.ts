@@ -4,7 +4,7 @@
  * process on 127.0.0.1 and the load in separate generator processes. Prints per scenario the
  * medians with min–max, the ratios Vane ÷ peer and the targets; `--json FILE` keeps every round.
  *
- * Run: `npm run bench` (about half an hour), `npm run bench -- --quick` (a few minutes),
+ * Run: `npm run bench` (about half an hour), `npm run bench -- --quick` (about 75 seconds),
  * `-- --only fanout --peers ws-corked,uws --rounds 5`; every option is in options.ts. Everything
  * it starts is killed by pid when it ends, fails, is interrupted or runs past its time limit.
  */

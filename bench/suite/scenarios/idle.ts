@@ -58,7 +58,7 @@ export function idleScenario(target: number, hardFdLimit: number): Scenario {
           { kind: 'idle', url: server.url, connections: 200 },
         ]);
         await warm!.finish();
-        await sleep(timing.quick ? 1_000 : 2_000);
+        await sleep(timing.quick ? 500 : 2_000);
         const before = server.stats();
         started.push(
           ...(await startGenerators(
@@ -70,7 +70,7 @@ export function idleScenario(target: number, hardFdLimit: number): Scenario {
             })),
           )),
         );
-        await sleep(timing.quick ? 2_000 : 5_000);
+        await sleep(timing.quick ? 1_000 : 5_000);
         const after = server.stats();
         const marks = await Promise.all(started.map((generator) => generator.mark()));
         const open = marks.reduce((sum, counters) => sum + counters.open, 0);
