@@ -35,7 +35,6 @@ export class WsSink implements SessionSink, StagingSink {
   private heads: MsgpackHeadWriter | null = null;
   /** A 'drain' listener is registered on the TCP socket (only while a write is held back). */
   private drainWatched = false;
-  bytesSent = 0;
 
   /**
    * `drained` is called when the TCP socket has written out what it held back, so the hub can
@@ -68,7 +67,6 @@ export class WsSink implements SessionSink, StagingSink {
       this.sendBinary(packFrame(JSON.parse(data) as object), EMPTY);
       return;
     }
-    this.bytesSent += data.length;
     if (this.raw === null) {
       this.socket.send(data);
       return;
@@ -86,12 +84,10 @@ export class WsSink implements SessionSink, StagingSink {
       }
       this.heads ??= new MsgpackHeadWriter();
       const start = this.heads.frameStart(head, packed.count, packed.bytes.length);
-      this.bytesSent += start.length + packed.bytes.length;
       this.push(start);
       this.push(packed.bytes);
       return;
     }
-    this.bytesSent += head.length + body.length;
     if (this.raw === null) {
       this.socket.send(head + body);
       return;
@@ -103,7 +99,6 @@ export class WsSink implements SessionSink, StagingSink {
 
   /** One binary frame: `prefix` then `shared` (bytes other connections get too). */
   private sendBinary(prefix: Uint8Array, shared: Uint8Array): void {
-    this.bytesSent += prefix.length + shared.length;
     if (this.raw === null) {
       this.socket.send(Buffer.concat([prefix, shared]), { binary: true });
       return;
