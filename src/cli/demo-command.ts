@@ -14,6 +14,7 @@ import {
   type UseCase,
 } from '../demo/index.ts';
 import { VaneError } from '../util/index.ts';
+import { TRANSPORT_KINDS, type TransportKind } from '../transport/index.ts';
 
 export const DEMO_HELP = `vane demo: a dev-mode server with live demo data, views and alerts
 
@@ -46,6 +47,8 @@ Options:
                          (iot's rate is its number of devices)
   --alert-every <s>      seconds between staged alert conditions (default 25)
   --seed <n>             seed of the generators (default 1): same seed, same data
+  --transport <ws|uws>   the HTTP/WebSocket server library (default ws; see
+                         vane serve --help)
   --mqtt <url>           feed iot through an MQTT broker (mqtt://127.0.0.1:1883):
                          the sensors publish to vane-demo/sensors/<device>/reading
                          and the server's MQTT bridge stores them (docs/mqtt.md)
@@ -72,6 +75,7 @@ interface DemoCommandOptions {
   seed: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   mqttUrl: string | undefined;
+  transport: TransportKind;
 }
 
 function usage(message: string): VaneError {
@@ -93,6 +97,7 @@ export function demoOptions(argv: string[]): DemoCommandOptions | 'help' {
       seed: { type: 'string' },
       'log-level': { type: 'string' },
       mqtt: { type: 'string' },
+      transport: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -108,6 +113,10 @@ export function demoOptions(argv: string[]): DemoCommandOptions | 'help' {
   }
   if (values.memory === true && values['data-dir'] !== undefined) {
     throw usage('--memory and --data-dir exclude each other');
+  }
+  const transport = TRANSPORT_KINDS.find((kind) => kind === (values.transport ?? 'ws'));
+  if (transport === undefined) {
+    throw usage(`--transport '${values.transport}': expected ${TRANSPORT_KINDS.join(' or ')}`);
   }
   const logLevel = values['log-level'] ?? 'error';
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
@@ -130,6 +139,7 @@ export function demoOptions(argv: string[]): DemoCommandOptions | 'help' {
     seed: integer('--seed', values.seed ?? '1', 0, 2 ** 31),
     logLevel: logLevel as DemoCommandOptions['logLevel'],
     mqttUrl: values.mqtt,
+    transport,
   };
 }
 
@@ -165,6 +175,7 @@ export async function demo(argv: string[]): Promise<void> {
       seed: options.seed,
       logLevel: options.logLevel,
       mqttUrl: options.mqttUrl,
+      transport: options.transport,
     });
   } catch (error) {
     if (tempDir !== null) await rm(tempDir, { recursive: true, force: true });

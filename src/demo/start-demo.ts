@@ -11,6 +11,8 @@ export interface DemoOptions {
   port: number;
   /** The embedded store; null keeps everything in memory. */
   dataDir: string | null;
+  /** The HTTP/WebSocket edge (`--transport`). @default 'ws' */
+  transport?: VaneConfig['transport'];
   /** Events per second per use case (IoT: devices); a missing one runs at its default. */
   rates?: Partial<Record<UseCase, number>>;
   /** Seeds the generators: the same seed gives the same data. @default 1 */
@@ -69,6 +71,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const config = resolveConfig({
     host: '127.0.0.1',
     port: options.port,
+    transport: options.transport ?? 'ws',
     dev: true,
     dataDir: options.dataDir,
     initSql,

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { demoOptions } from '../../src/cli/demo-command.ts';
 import { connect, type WebSocketConstructor } from '../../src/client/index.ts';
 import { startDemo, USE_CASES } from '../../src/demo/index.ts';
-import { http } from './helpers.ts';
+import { http, TEST_TRANSPORT } from './helpers.ts';
 
 /** Views with an EMIT FINAL window or an alert need their first window closed or staged. */
 const ALL_ROWS_WITHIN_MS = 25_000;
@@ -30,6 +30,7 @@ it('fills every view and fires every alert, then stops cleanly', async () => {
   const demo = await startDemo({
     useCases: USE_CASES,
     port: 0,
+    transport: TEST_TRANSPORT,
     dataDir,
     alertEveryMs: 3_000,
     logLevel: 'silent',
@@ -131,12 +132,17 @@ describe('vane demo options', () => {
       alertEveryMs: 5_000,
     });
     expect(demoOptions(['--help'])).toBe('help');
+    expect(demoOptions([])).toMatchObject({ transport: 'ws' });
+    expect(demoOptions(['--transport', 'uws'])).toMatchObject({ transport: 'uws' });
   });
 
-  it.each([['crypto'], ['--port', 'x'], ['--memory', '--data-dir', 'd'], ['--rate', 'fast']])(
-    'refuses %j as bad usage',
-    (...argv) => {
-      expect(() => demoOptions(argv)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
-    },
-  );
+  it.each([
+    ['crypto'],
+    ['--port', 'x'],
+    ['--memory', '--data-dir', 'd'],
+    ['--rate', 'fast'],
+    ['--transport', 'h2'],
+  ])('refuses %j as bad usage', (...argv) => {
+    expect(() => demoOptions(argv)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
 });
