@@ -25,7 +25,7 @@ interface SuiteJson {
   machine: { cores: number; node: string };
 }
 
-it('runs fan-out for Vane and ws-corked and writes positive figures', async () => {
+it('runs fan-out for Vane (lmdb and --memory) and ws-corked and writes positive figures', async () => {
   const json = join(dir, 'results.json');
   const args = ['--import', 'tsx', MAIN, '--only', 'fanout', '--subscribers', '50'];
   args.push('--peers', 'ws-corked', '--rounds', '1', '--warmup', '0.5', '--seconds', '2');
@@ -39,7 +39,11 @@ it('runs fan-out for Vane and ws-corked and writes positive figures', async () =
   expect(results.machine.cores).toBeGreaterThan(0);
   expect(results.scenarios.map((scenario) => scenario.id)).toEqual(['fanout-50']);
   const [fanout] = results.scenarios;
-  expect(fanout!.contenders.map((contender) => contender.id)).toEqual(['vane', 'ws-corked']);
+  expect(fanout!.contenders.map((contender) => contender.id)).toEqual([
+    'vane',
+    'vane --memory',
+    'ws-corked',
+  ]);
   for (const contender of fanout!.contenders) {
     expect(contender.failures).toEqual([]);
     const figures = contender.rounds[0]!.figures;

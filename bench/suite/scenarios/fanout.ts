@@ -3,6 +3,8 @@
  * emitted every 10 ms) to N subscribers in child processes. For every contender a delta message
  * holds the rows changed since the previous one, so rows and frames mean the same on all sides:
  * deliveries/s = row changes received by subscribers (BENCHMARKS.md), frames/s = delta messages.
+ * Vane runs on lmdb (its changes reach subscribers once durable), and `vane --memory` beside it is
+ * the like-for-like line: the peers keep no log.
  */
 import type { GeneratorProcess } from '../../server/generator-process.ts';
 import { sortedSamples, percentile, integer } from '../../server/stats.ts';
@@ -13,6 +15,7 @@ import {
   LIVE_SQL,
   split,
 } from '../../server/workloads.ts';
+import { withVaneMemory } from '../contenders.ts';
 import { measure, startGenerators } from '../load.ts';
 import { CPU_FIGURES, ms, type Scenario } from './scenario.ts';
 
@@ -23,9 +26,10 @@ export function fanoutScenario(subscribers: number): Scenario {
     title:
       `fan-out of one view (${FANOUT_SYMBOLS} keys, ` +
       `${integer((FANOUT_BATCH * 1000) / FANOUT_BATCH_EVERY_MS)} events/s, emitted every 10 ms) ` +
-      `to ${integer(subscribers)} subscribers in ${processes} process(es); Vane on lmdb`,
+      `to ${integer(subscribers)} subscribers in ${processes} process(es); Vane on lmdb, and ` +
+      '--memory (no log) like the peers',
     serverFds: subscribers + 500,
-    contenders: (selected) => selected,
+    contenders: withVaneMemory,
     figures: [
       {
         key: 'rowsPerSecond',
