@@ -29,6 +29,22 @@ export class GeneratorProcess {
    * Spawns a generator and waits until its job is set up (connected, subscribed). `script` is
    * another generator speaking the same IPC (the side-by-side suite's Socket.IO one).
    */
+  /** Starts one generator per job, all or none: if one fails, the others are stopped. */
+  static async startAll(jobs: readonly Job[], script = GENERATOR): Promise<GeneratorProcess[]> {
+    const started = await Promise.allSettled(
+      jobs.map((job) => GeneratorProcess.start(job, script)),
+    );
+    const generators = started.flatMap((result) =>
+      result.status === 'fulfilled' ? [result.value] : [],
+    );
+    const failure = started.find((result) => result.status === 'rejected');
+    if (failure !== undefined) {
+      await Promise.all(generators.map((generator) => generator.stop()));
+      throw failure.reason;
+    }
+    return generators;
+  }
+
   static async start(job: Job, script = GENERATOR): Promise<GeneratorProcess> {
     const fds = ('connections' in job ? job.connections : 1) + 200;
     const child = spawnNode(

@@ -14,22 +14,13 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileLimits, killAllChildren, machineBusySeconds, type ProcStats } from './children.ts';
+import { fileLimits, killAllChildren, type ProcStats } from './children.ts';
 import { GeneratorProcess } from './generator-process.ts';
-import type { Counters, Job } from './messages.ts';
+import type { Job } from './messages.ts';
+import { loadProblems, loadRates, markLoad, type LoadMark, type LoadRates } from './load-window.ts';
 import { hotFunctions } from './profile-summary.ts';
 import { ServerProcess } from './server-process.ts';
-import {
-  addCounts,
-  describeCounts,
-  fixed,
-  integer,
-  median,
-  mib,
-  percentile,
-  sortedSamples,
-  spread,
-} from './stats.ts';
+import { fixed, integer, median, mib, percentile, sortedSamples, spread } from './stats.ts';
 import {
   FANOUT_BATCH,
   FANOUT_BATCH_EVERY_MS,
@@ -59,26 +50,8 @@ const IDLE_CONNECTIONS = 10_000;
 const INGEST_CONNECTIONS = Number(flags['ingest-connections']);
 const IN_FLIGHT = Number(flags['in-flight']);
 
-interface Snapshot {
-  atMs: number;
-  machineBusySeconds: number;
-  server: ProcStats;
-  generators: Counters[];
-}
-
-interface Window {
-  seconds: number;
-  /** Sum over generators of units per second (each over its own clock). */
-  unitsPerSecond: number;
-  /** The same for rows of delta frames. */
-  rowsPerSecond: number;
-  serverCores: number;
-  /** The kernel's part of serverCores. */
-  serverSystemCores: number;
-  generatorCores: number;
-  /** CPU used by other processes of the machine (not the server or the generators). */
-  otherCores: number;
-}
+type Snapshot = LoadMark;
+type Window = LoadRates;
 
 /** One figure of one round; rows of the report are built from these. */
 type Figures = Record<string, number>;
@@ -87,7 +60,7 @@ interface RoundOutcome {
   figures: Figures;
   server: ProcStats;
   /** CPU use in the measured window (NaN where not measured). */
-  cores: Pick<Window, 'serverCores' | 'serverSystemCores' | 'generatorCores' | 'otherCores'>;
+  cores: Pick<Window, 'serverCores' | 'serverKernelCores' | 'generatorCores' | 'otherCores'>;
   /** Problems seen (errors, closes, seq gaps): repeated at the end of the report. */
   notes: string[];
   /** Shown with the round only. */
@@ -114,71 +87,17 @@ const kib = (value: number): string => fixed(value, 2);
 const sleep = (milliseconds: number) =>
   new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
-async function snapshot(server: ServerProcess, generators: GeneratorProcess[]): Promise<Snapshot> {
-  const counters = await Promise.all(generators.map((generator) => generator.mark()));
-  return {
-    atMs: performance.now(),
-    machineBusySeconds: machineBusySeconds(),
-    server: server.stats(),
-    generators: counters,
-  };
-}
+const snapshot = markLoad;
+const startGenerators = (jobs: Job[]) => GeneratorProcess.startAll(jobs);
 
+/** The rates between two snapshots, counting the units of the generators at `indexes` (all). */
 function between(first: Snapshot, last: Snapshot, indexes?: number[]): Window {
-  const seconds = (last.atMs - first.atMs) / 1000;
-  let unitsPerSecond = 0;
-  let rowsPerSecond = 0;
-  let generatorCores = 0;
-  last.generators.forEach((end, i) => {
-    const start = first.generators[i]!;
-    const generatorSeconds = (end.atUs - start.atUs) / 1e6;
-    if (indexes === undefined || indexes.includes(i)) {
-      unitsPerSecond += (end.units - start.units) / generatorSeconds;
-      rowsPerSecond += (end.rows - start.rows) / generatorSeconds;
-    }
-    generatorCores += (end.cpuUs - start.cpuUs) / 1e6 / generatorSeconds;
-  });
-  const serverCores = (last.server.cpuSeconds - first.server.cpuSeconds) / seconds;
-  const machineCores = (last.machineBusySeconds - first.machineBusySeconds) / seconds;
-  return {
-    seconds,
-    unitsPerSecond,
-    rowsPerSecond,
-    serverCores,
-    serverSystemCores: (last.server.systemSeconds - first.server.systemSeconds) / seconds,
-    generatorCores,
-    otherCores: Math.max(0, machineCores - serverCores - generatorCores),
-  };
+  return loadRates(first, last, (i) => indexes === undefined || indexes.includes(i));
 }
 
 /** Errors, closes and seq gaps seen by the generators, as report notes. */
 function problems(last: Snapshot): string[] {
-  const errors: Record<string, number> = {};
-  const closes: Record<string, number> = {};
-  let gaps = 0;
-  for (const counters of last.generators) {
-    addCounts(errors, counters.errors);
-    addCounts(closes, counters.closes);
-    gaps += counters.gaps;
-  }
-  const notes: string[] = [];
-  if (Object.keys(errors).length > 0) notes.push(`errors: ${describeCounts(errors)}`);
-  if (Object.keys(closes).length > 0) notes.push(`closed by server: ${describeCounts(closes)}`);
-  if (gaps > 0) notes.push(`seq gaps: ${gaps}`);
-  return notes;
-}
-
-async function startGenerators(jobs: Job[]): Promise<GeneratorProcess[]> {
-  const started = await Promise.allSettled(jobs.map((job) => GeneratorProcess.start(job)));
-  const generators = started.flatMap((result) =>
-    result.status === 'fulfilled' ? [result.value] : [],
-  );
-  const failure = started.find((result) => result.status === 'rejected');
-  if (failure !== undefined) {
-    await Promise.all(generators.map((generator) => generator.stop()));
-    throw failure.reason;
-  }
-  return generators;
+  return loadProblems(last.generators);
 }
 
 const ingestScenario: Scenario = {
@@ -453,7 +372,7 @@ const idleScenario: Scenario = {
           rssAfter: after.rssBytes,
         },
         server: after,
-        cores: { serverCores: NaN, serverSystemCores: NaN, generatorCores: NaN, otherCores: NaN },
+        cores: { serverCores: NaN, serverKernelCores: NaN, generatorCores: NaN, otherCores: NaN },
         notes,
       };
     } finally {
@@ -536,7 +455,7 @@ async function main(): Promise<void> {
         .join('; ');
       console.log(
         `${scenario.id} round ${round + 1}: ${summary}; CPU cores server ` +
-          `${fixed(outcome.cores.serverCores, 2)} (kernel ${fixed(outcome.cores.serverSystemCores, 2)}), generators ${fixed(outcome.cores.generatorCores, 2)}, ` +
+          `${fixed(outcome.cores.serverCores, 2)} (kernel ${fixed(outcome.cores.serverKernelCores, 2)}), generators ${fixed(outcome.cores.generatorCores, 2)}, ` +
           `other processes ${fixed(outcome.cores.otherCores, 2)}`,
       );
       for (const note of [...outcome.notes, outcome.info ?? '']) if (note) console.log(`  ${note}`);
@@ -564,7 +483,7 @@ async function main(): Promise<void> {
     );
     resources.push(
       `| ${scenario.id} | ${scenario.title} | ${cores((o) => o.cores.serverCores)} | ` +
-        `${cores((o) => o.cores.serverSystemCores)} | ` +
+        `${cores((o) => o.cores.serverKernelCores)} | ` +
         `${cores((o) => o.cores.generatorCores)} | ${cores((o) => o.cores.otherCores)} | ${rss} / ${peak} |`,
     );
     for (const outcome of outcomes)
