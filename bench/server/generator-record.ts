@@ -9,6 +9,28 @@ import type { Counters, FromGenerator, Job, ToGenerator } from './messages.ts';
 /** The monotonic clock in µs; CLOCK_MONOTONIC is the same in every process of the machine. */
 export const nowUs = (): number => Number(process.hrtime.bigint()) / 1000;
 
+/** Connections a generator opens at once. */
+const CONNECT_CONCURRENCY = 64;
+
+/**
+ * Opens `total` connections with `connect`, CONNECT_CONCURRENCY at a time, and sets each up with
+ * `setup` (subscribe, wait for the answer) before its worker opens the next.
+ */
+export async function openMany<S>(
+  total: number,
+  connect: () => Promise<S>,
+  setup: (socket: S, index: number) => Promise<void> | void,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < total) {
+      const index = next++;
+      await setup(await connect(), index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, total) }, worker));
+}
+
 export class GeneratorRecord {
   readonly closes: Record<string, number> = {};
   readonly errors: Record<string, number> = {};

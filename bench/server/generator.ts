@@ -5,7 +5,7 @@
  */
 import WebSocket from 'ws';
 import type { IdleJob, IngestJob, Job, PublishJob, SubscribeJob } from './messages.ts';
-import { GeneratorRecord, nowUs, serveJobs } from './generator-record.ts';
+import { GeneratorRecord, nowUs, openMany, serveJobs } from './generator-record.ts';
 
 /** Byte 9 of a server frame is the first letter of its type: `{"type":"delta",…`. */
 const TYPE_AT = 9;
@@ -14,7 +14,6 @@ const LETTER_E = 0x65;
 const LETTER_S = 0x73;
 const LETTER_N = 0x6e;
 
-const CONNECT_CONCURRENCY = 64;
 const CONNECT_ATTEMPTS = 5;
 
 const record = new GeneratorRecord();
@@ -53,22 +52,6 @@ async function connect(url: string): Promise<WebSocket> {
   }
 }
 
-/** Opens `total` connections, CONNECT_CONCURRENCY at a time, and sets each up with `setup`. */
-async function openMany(
-  url: string,
-  total: number,
-  setup: (socket: WebSocket, index: number) => Promise<void> | void,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < total) {
-      const index = next++;
-      await setup(await connect(url), index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, total) }, worker));
-}
-
 /**
  * Rows of a delta frame of the benchmark's views, without parsing it: every row (upsert or
  * delete) of those views starts with its key column, `{"symbol":`.
@@ -89,37 +72,41 @@ function countErrorFrame(data: Buffer): void {
 
 async function runIngest(job: IngestJob): Promise<void> {
   const symbols = Array.from({ length: 16 }, (_, i) => `S${i}`);
-  await openMany(job.url, job.connections, (socket, index) => {
-    let seq = 0;
-    let requests = 0;
-    const idPrefix = `${job.tag}c${index}n`;
-    const publish = (): void => {
-      if (record.stopSending || socket.readyState !== WebSocket.OPEN) return;
-      const ts = Date.now();
-      let events = '';
-      for (let i = 0; i < job.eventsPerBatch; i++) {
-        const n = seq++;
-        events +=
-          `${i === 0 ? '' : ','}{"id":"${idPrefix}${n}","ts":${ts},` +
-          `"symbol":"${symbols[n % symbols.length]}","price":${100 + (n % 1000) * 0.25},"qty":${1 + (n % 10)}}`;
-      }
-      socket.send(
-        `{"type":"publish","id":"${requests++}","stream":"${job.stream}","events":[${events}]}`,
-      );
-    };
-    socket.on('message', (data: Buffer) => {
-      if (data[TYPE_AT] === LETTER_E) countErrorFrame(data);
-      else record.units += (JSON.parse(data.toString('utf8')) as { accepted: number }).accepted;
-      publish();
-    });
-    for (let i = 0; i < job.inFlight; i++) publish();
-  });
+  await openMany(
+    job.connections,
+    () => connect(job.url),
+    (socket, index) => {
+      let seq = 0;
+      let requests = 0;
+      const idPrefix = `${job.tag}c${index}n`;
+      const publish = (): void => {
+        if (record.stopSending || socket.readyState !== WebSocket.OPEN) return;
+        const ts = Date.now();
+        let events = '';
+        for (let i = 0; i < job.eventsPerBatch; i++) {
+          const n = seq++;
+          events +=
+            `${i === 0 ? '' : ','}{"id":"${idPrefix}${n}","ts":${ts},` +
+            `"symbol":"${symbols[n % symbols.length]}","price":${100 + (n % 1000) * 0.25},"qty":${1 + (n % 10)}}`;
+        }
+        socket.send(
+          `{"type":"publish","id":"${requests++}","stream":"${job.stream}","events":[${events}]}`,
+        );
+      };
+      socket.on('message', (data: Buffer) => {
+        if (data[TYPE_AT] === LETTER_E) countErrorFrame(data);
+        else record.units += (JSON.parse(data.toString('utf8')) as { accepted: number }).accepted;
+        publish();
+      });
+      for (let i = 0; i < job.inFlight; i++) publish();
+    },
+  );
 }
 
 async function runSubscribe(job: SubscribeJob): Promise<void> {
   await openMany(
-    job.url,
     job.connections,
+    () => connect(job.url),
     (socket, index) =>
       new Promise<void>((subscribed, failed) => {
         const sampled = index % job.sampleEvery === 0;
@@ -200,7 +187,11 @@ async function runPublish(job: PublishJob): Promise<void> {
 }
 
 async function runIdle(job: IdleJob): Promise<void> {
-  await openMany(job.url, job.connections, () => {});
+  await openMany(
+    job.connections,
+    () => connect(job.url),
+    () => {},
+  );
 }
 
 function run(job: Job): Promise<void> {

@@ -6,10 +6,8 @@
  * ingest schema), acknowledged with the number of events; deltas counted by their rows.
  */
 import { io, type Socket } from 'socket.io-client';
-import { GeneratorRecord, nowUs, serveJobs } from '../server/generator-record.ts';
+import { GeneratorRecord, nowUs, openMany, serveJobs } from '../server/generator-record.ts';
 import type { IngestJob, Job, PublishJob, SubscribeJob } from '../server/messages.ts';
-
-const CONNECT_CONCURRENCY = 64;
 
 /** socket.io URLs are http://host:port (the path is its own `/socket.io/`). */
 const httpUrl = (url: string): string => url.replace(/^ws:/, 'http:').replace(/\/v1\/ws$/, '');
@@ -37,21 +35,6 @@ function connect(url: string): Promise<Socket> {
   });
 }
 
-async function openMany(
-  url: string,
-  total: number,
-  setup: (socket: Socket, index: number) => Promise<void> | void,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < total) {
-      const index = next++;
-      await setup(await connect(url), index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, total) }, worker));
-}
-
 interface Delta {
   seq: number;
   upserts: { sent_at?: number | null }[];
@@ -60,8 +43,8 @@ interface Delta {
 
 async function runSubscribe(job: SubscribeJob): Promise<void> {
   await openMany(
-    job.url,
     job.connections,
+    () => connect(job.url),
     (socket, index) =>
       new Promise<void>((subscribed) => {
         const sampled = index % job.sampleEvery === 0;
@@ -87,29 +70,33 @@ async function runSubscribe(job: SubscribeJob): Promise<void> {
 
 async function runIngest(job: IngestJob): Promise<void> {
   const symbols = Array.from({ length: 16 }, (_, i) => `S${i}`);
-  await openMany(job.url, job.connections, (socket, index) => {
-    let seq = 0;
-    const idPrefix = `${job.tag}c${index}n`;
-    const publish = (): void => {
-      if (record.stopSending || !socket.connected) return;
-      const ts = Date.now();
-      const events = Array.from({ length: job.eventsPerBatch }, () => {
-        const n = seq++;
-        return {
-          id: `${idPrefix}${n}`,
-          ts,
-          symbol: symbols[n % symbols.length]!,
-          price: 100 + (n % 1000) * 0.25,
-          qty: 1 + (n % 10),
-        };
-      });
-      socket.emit('publish', { stream: job.stream, events }, (reply: { accepted: number }) => {
-        record.units += reply.accepted;
-        publish();
-      });
-    };
-    for (let i = 0; i < job.inFlight; i++) publish();
-  });
+  await openMany(
+    job.connections,
+    () => connect(job.url),
+    (socket, index) => {
+      let seq = 0;
+      const idPrefix = `${job.tag}c${index}n`;
+      const publish = (): void => {
+        if (record.stopSending || !socket.connected) return;
+        const ts = Date.now();
+        const events = Array.from({ length: job.eventsPerBatch }, () => {
+          const n = seq++;
+          return {
+            id: `${idPrefix}${n}`,
+            ts,
+            symbol: symbols[n % symbols.length]!,
+            price: 100 + (n % 1000) * 0.25,
+            qty: 1 + (n % 10),
+          };
+        });
+        socket.emit('publish', { stream: job.stream, events }, (reply: { accepted: number }) => {
+          record.units += reply.accepted;
+          publish();
+        });
+      };
+      for (let i = 0; i < job.inFlight; i++) publish();
+    },
+  );
 }
 
 async function runPublish(job: PublishJob): Promise<void> {
@@ -149,7 +136,11 @@ function run(job: Job): Promise<void> {
     case 'publish':
       return runPublish(job);
     case 'idle':
-      return openMany(job.url, job.connections, () => {});
+      return openMany(
+        job.connections,
+        () => connect(job.url),
+        () => {},
+      );
   }
 }
 
