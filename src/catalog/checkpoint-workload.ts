@@ -8,10 +8,10 @@ import { ManualClock } from '../util/index.ts';
 import { createEngine } from './create-engine.ts';
 import type { Engine, EngineOptions } from './engine-api.ts';
 
-/** The random source of a workload: the tests pass a seeded Prng (engine/aggregate/test-prng.ts). */
+/** The random source of a workload: the tests pass a seeded Prng (util/prng.ts). */
 export interface Random {
   next(): number;
-  int(min: number, max: number): number;
+  intIn(min: number, max: number): number;
   chance(p: number): boolean;
   normal(): number;
   pick<T>(items: readonly T[]): T;
@@ -128,15 +128,15 @@ export function workload(rng: Random, steps: number): Op[] {
     const roll = rng.next();
     if (roll < 0.7) {
       const events: object[] = [];
-      const count = rng.int(1, 4);
+      const count = rng.intIn(1, 4);
       for (let i = 0; i < count; i++) {
         // Times on a 50 ms grid: sessions of different keys often end together (ties in order).
-        eventMs += 50 * (rng.chance(0.03) ? rng.int(30, 120) : rng.int(0, 5));
-        const ts = rng.chance(0.2) ? eventMs - 50 * rng.int(0, 70) : eventMs;
+        eventMs += 50 * (rng.chance(0.03) ? rng.intIn(30, 120) : rng.intIn(0, 5));
+        const ts = rng.chance(0.2) ? eventMs - 50 * rng.intIn(0, 70) : eventMs;
         events.push({
           k: rng.pick(KEYS),
-          g: rng.int(1, 2),
-          x: rng.chance(0.1) ? null : rng.chance(0.3) ? rng.int(-50, 50) : 20 + rng.normal() * 30,
+          g: rng.intIn(1, 2),
+          x: rng.chance(0.1) ? null : rng.chance(0.3) ? rng.intIn(-50, 50) : 20 + rng.normal() * 30,
           tag: rng.chance(0.1) ? null : rng.pick(TAGS),
           meta: rng.pick(METAS),
           text: rng.pick(TEXTS),
@@ -145,13 +145,13 @@ export function workload(rng: Random, steps: number): Op[] {
       }
       ops.push({ kind: 'ingest', stream: 's', events, nowMs });
     } else if (roll < 0.8) {
-      const events = Array.from({ length: rng.int(1, 3) }, () => ({
+      const events = Array.from({ length: rng.intIn(1, 3) }, () => ({
         k: rng.pick(KEYS.slice(0, 3)),
-        x: rng.int(0, 10),
+        x: rng.intIn(0, 10),
       }));
       ops.push({ kind: 'ingest', stream: 'arrivals', events, nowMs });
     } else if (roll < 0.97) {
-      nowMs = Math.max(nowMs + rng.int(0, 400), eventMs - 1000);
+      nowMs = Math.max(nowMs + rng.intIn(0, 400), eventMs - 1000);
       ops.push({ kind: 'tick', nowMs });
     } else {
       ops.push({ kind: 'flush', nowMs });

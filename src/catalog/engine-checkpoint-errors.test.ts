@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CheckpointMismatchError, type SqlType } from '../engine/index.ts';
-import { Prng } from '../engine/aggregate/test-prng.ts';
+import { Prng } from '../util/index.ts';
 import { ManualClock, VaneError } from '../util/index.ts';
 import {
   checkpointAll,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeBatch } from '../engine/index.ts';
-import { Prng } from '../engine/aggregate/test-prng.ts';
+import { Prng } from '../util/index.ts';
 import { ManualClock, VaneError } from '../util/index.ts';
 import {
   run,
@@ -138,7 +138,7 @@ function checkTasks(plan: Plan, label: string): TaskRecord[] {
         open.delete(record.view);
         continue;
       }
-      const maxMs = i >= finishAt ? Infinity : rng.int(0, plan.maxSlices);
+      const maxMs = i >= finishAt ? Infinity : rng.intIn(0, plan.maxSlices);
       if (record.task.step(maxMs)) open.delete(record.view);
     }
   });
@@ -236,16 +236,16 @@ describe('sliced view checkpoints', () => {
     let eventMs = T0;
     let nowMs = T0;
     for (let i = 0; i < 300; i++) {
-      eventMs += rng.int(0, 40);
-      nowMs = Math.max(nowMs, eventMs - 500) + rng.int(0, 20);
-      const events = Array.from({ length: rng.int(20, 60) }, () => ({
-        k: `k${rng.int(0, 1500)}`,
-        x: rng.int(0, 100),
-        ts: eventMs - (rng.chance(0.1) ? rng.int(0, 2000) : 0),
+      eventMs += rng.intIn(0, 40);
+      nowMs = Math.max(nowMs, eventMs - 500) + rng.intIn(0, 20);
+      const events = Array.from({ length: rng.intIn(20, 60) }, () => ({
+        k: `k${rng.intIn(0, 1500)}`,
+        x: rng.intIn(0, 100),
+        ts: eventMs - (rng.chance(0.1) ? rng.intIn(0, 2000) : 0),
       }));
       ops.push({ kind: 'ingest', stream: 't', events, nowMs });
       if (rng.chance(0.3)) {
-        const arrivals = Array.from({ length: 30 }, () => ({ k: `k${rng.int(0, 800)}`, x: 1 }));
+        const arrivals = Array.from({ length: 30 }, () => ({ k: `k${rng.intIn(0, 800)}`, x: 1 }));
         ops.push({ kind: 'ingest', stream: 'a', events: arrivals, nowMs });
       }
       if (rng.chance(0.3)) ops.push({ kind: 'tick', nowMs });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ViewCheckpoint } from '../engine/index.ts';
-import { Prng } from '../engine/aggregate/test-prng.ts';
+import { Prng } from '../util/index.ts';
 import { ManualClock } from '../util/index.ts';
 import {
   checkpointAll,
@@ -136,7 +136,7 @@ describe('view checkpoints', () => {
     for (let seed = 1; seed <= 6; seed++) {
       const rng = new Prng(seed);
       const ops = workload(rng, 1200);
-      const splitAt = new Set(Array.from({ length: 8 }, () => rng.int(0, ops.length - 1)));
+      const splitAt = new Set(Array.from({ length: 8 }, () => rng.intIn(0, ops.length - 1)));
       splits += checkSplits(ops, splitAt, `seed ${seed}`, coverage);
     }
     expect(splits).toBeGreaterThan(30);
@@ -185,7 +185,7 @@ describe('view checkpoints', () => {
     const rng = new Prng(7);
     const ops: Op[] = [];
     for (let i = 0; i < 40; i++) {
-      const event = { k: `k${rng.int(0, 15)}`, x: 1, g: 1, ts: T0 + 100 * rng.int(0, 4) };
+      const event = { k: `k${rng.intIn(0, 15)}`, x: 1, g: 1, ts: T0 + 100 * rng.intIn(0, 4) };
       ops.push({ kind: 'ingest', stream: 's', events: [event], nowMs: T0 });
     }
     ops.push(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDurationMs } from '../util/index.ts';
+import { parseDurationMs, Prng } from '../util/index.ts';
 import { WIRE_ERROR_CODES, isWireErrorCode } from './error-codes.ts';
 import type { ClientFrame } from './frames.ts';
 import { parseClientFrame } from './parse-client-frame.ts';
@@ -10,26 +10,6 @@ import { parseClientFrame } from './parse-client-frame.ts';
  * docs/protocol.md and using util's parseDurationMs), so the parser may be neither stricter nor
  * more lenient than the contract, and it must never throw.
  */
-
-class Prng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(max: number): number {
-    return Math.floor(this.next() * max);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
-  }
-}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };

@@ -1,11 +1,13 @@
 /**
  * A small seeded pseudo-random generator (mulberry32): the same seed gives the same sequence, so
- * the demo's data and the tests' generated events replay exactly. Not for anything secret.
+ * the demo's data and the tests' randomized inputs replay exactly, and a failing test names the seed
+ * that reproduces it. Not for anything secret.
  */
 export class Prng {
   private state: number;
 
-  constructor(seed: number) {
+  /** The seed, for a failing test's message: the same seed replays the same inputs. */
+  constructor(readonly seed: number) {
     this.state = seed >>> 0;
   }
 
@@ -21,6 +23,11 @@ export class Prng {
   /** Uniform integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);
+  }
+
+  /** Uniform integer in [min, max], both included. */
+  intIn(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
   }
 
   /** Uniform in [low, high). */

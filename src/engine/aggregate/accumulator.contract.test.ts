@@ -4,7 +4,7 @@ import type { ExprType, SqlType, Value, WindowBounds } from '../types.ts';
 import { AGGREGATE_FUNCTIONS } from './registry.ts';
 import type { AggEvent } from './test-harness.ts';
 import { close, harness } from './test-harness.ts';
-import { Prng } from './test-prng.ts';
+import { Prng } from '../../util/index.ts';
 import { topKCapacity } from './top-k.ts';
 
 /**
@@ -41,14 +41,14 @@ const maybe =
   (gen: Gen, nullChance = 0.15): Gen =>
   (rng) =>
     rng.chance(nullChance) ? null : gen(rng);
-const integer: Gen = (rng) => rng.int(-1000, 1000);
-const real: Gen = (rng) => (rng.chance(0.3) ? rng.int(-50, 50) : 100 + rng.normal() * 30);
+const integer: Gen = (rng) => rng.intIn(-1000, 1000);
+const real: Gen = (rng) => (rng.chance(0.3) ? rng.intIn(-50, 50) : 100 + rng.normal() * 30);
 const word: Gen = (rng) => rng.pick(['a', 'b', 'c', 'dd', 'B', '', '1']);
 const bool: Gen = (rng) => rng.chance(0.5);
-const timestamp: Gen = (rng) => 1.7e12 + rng.int(0, 1_000_000);
+const timestamp: Gen = (rng) => 1.7e12 + rng.intIn(0, 1_000_000);
 const json: Gen = (rng) => rng.pick([1, '1', true, [1], { a: 1 }, 'x', 2.5, [1, 2], { b: [] }]);
 const tags: Gen = (rng) =>
-  Array.from({ length: rng.int(0, 3) }, () => rng.pick(['#a', '#b', '#c', '#d', null]));
+  Array.from({ length: rng.intIn(0, 3) }, () => rng.pick(['#a', '#b', '#c', '#d', null]));
 /** Skewed over a thousand values, so a top-k sketch of capacity 100 must evict. */
 const skewed: Gen = (rng) => Math.floor(1000 * rng.next() ** 3);
 
@@ -131,7 +131,7 @@ const CASES: ContractCase[] = [
     // past the sketch's exact phase (3072 hashes): still an exact merge
     fn: 'approx_count_distinct',
     argTypes: ['BIGINT'],
-    args: one((rng) => rng.int(0, 1_000_000)),
+    args: one((rng) => rng.intIn(0, 1_000_000)),
     maxEvents: 6000,
     merge: 'exact',
   },
@@ -240,14 +240,14 @@ const CASES: ContractCase[] = [
 function makeEvents(c: ContractCase, rng: Prng, count: number): AggEvent[] {
   let timeMs = 0;
   return Array.from({ length: count }, (): AggEvent => {
-    timeMs = c.times === 'ordered' ? timeMs + rng.int(0, 2) * 100 : rng.int(0, 100) * 500;
+    timeMs = c.times === 'ordered' ? timeMs + rng.intIn(0, 2) * 100 : rng.intIn(0, 100) * 500;
     return [...c.args(rng), timeMs];
   });
 }
 
 /** Sorted cut points splitting `length` items into `parts` slices, some possibly empty. */
 function split<T>(rng: Prng, items: readonly T[], parts: number): T[][] {
-  const cuts = Array.from({ length: parts - 1 }, () => rng.int(0, items.length)).sort(
+  const cuts = Array.from({ length: parts - 1 }, () => rng.intIn(0, items.length)).sort(
     (a, b) => a - b,
   );
   return [0, ...cuts].map((start, i) => items.slice(start, cuts[i] ?? items.length));
@@ -308,11 +308,11 @@ describe.each(
     for (let run = 0; run < SEEDS_PER_CASE; run++) {
       const seed = 1000 * index + run;
       const rng = new Prng(seed);
-      const all = makeEvents(c, rng, rng.int(0, c.maxEvents ?? 200) + 10);
+      const all = makeEvents(c, rng, rng.intIn(0, c.maxEvents ?? 200) + 10);
       const events = all.slice(0, -10);
       const more = all.slice(-10);
       const whole = h.run(events);
-      const parts = split(rng, events, rng.int(2, 4)).map((part) => h.run(part));
+      const parts = split(rng, events, rng.intIn(2, 4)).map((part) => h.run(part));
       const merged = parts[0]!;
       const later = parts.slice(1);
       const laterResults = later.map((part) => h.result(part));
@@ -354,7 +354,7 @@ describe.each(
     for (let run = 0; run < SEEDS_PER_CASE; run++) {
       const seed = 1000 * index + run;
       const rng = new Prng(seed);
-      const all = makeEvents(c, rng, rng.int(0, c.maxEvents ?? 200) + 20);
+      const all = makeEvents(c, rng, rng.intIn(0, c.maxEvents ?? 200) + 20);
       const events = all.slice(0, -20);
       const original = h.run(events);
       const data: unknown = JSON.parse(JSON.stringify(h.acc.serialize(original)));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { harness, values } from './test-harness.ts';
-import { Prng } from './test-prng.ts';
+import { Prng } from '../../util/index.ts';
 
 const percentile = (q: number) => harness('approx_percentile', ['DOUBLE', 'DOUBLE'], [null, q]);
 

@@ -3,7 +3,7 @@ import type { AggEvent } from './test-harness.ts';
 import { close, harness, values } from './test-harness.ts';
 import { FORECAST_BUFFER_SIZE } from './forecast.ts';
 import { HOLT_LEVEL_ALPHA, HOLT_TREND_BETA } from './holt.ts';
-import { Prng } from './test-prng.ts';
+import { Prng } from '../../util/index.ts';
 import { holt } from './test-reference.ts';
 
 const forecast = (steps: number) => harness('forecast', ['DOUBLE', 'BIGINT'], [null, steps]);
@@ -48,7 +48,7 @@ describe('forecast', () => {
     for (let start = 0; start < events.length; start += block) {
       const part = events.slice(start, start + block);
       for (let i = part.length - 1; i > 0; i--) {
-        const j = rng.int(0, i);
+        const j = rng.intIn(0, i);
         [part[i], part[j]] = [part[j]!, part[i]!];
       }
       events.splice(start, part.length, ...part);

@@ -8,7 +8,7 @@ import {
   HOLT_TREND_BETA,
   mergeFolded,
 } from './holt.ts';
-import { Prng } from './test-prng.ts';
+import { Prng } from '../../util/index.ts';
 import { holt } from './test-reference.ts';
 
 function folded(xs: readonly number[]): number[] {

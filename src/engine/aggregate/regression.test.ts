@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AggEvent } from './test-harness.ts';
 import { close, harness } from './test-harness.ts';
-import { Prng } from './test-prng.ts';
+import { Prng } from '../../util/index.ts';
 import { regression } from './test-reference.ts';
 
 /** Events of (y, x) pairs. */
@@ -49,7 +49,7 @@ describe('regr_slope, regr_intercept and corr', () => {
   it('agree with a two-pass computation on large offsets', () => {
     for (const seed of [11, 12, 13]) {
       const rng = new Prng(seed);
-      const xs = Array.from({ length: 400 }, () => 1.7e12 + rng.uniform(0, 60_000));
+      const xs = Array.from({ length: 400 }, () => 1.7e12 + rng.between(0, 60_000));
       const ys = xs.map((x) => 3e-4 * (x - 1.7e12) + 100 + rng.normal());
       const [slope, intercept, corr] = stats(ys.map((y, i) => [y, xs[i]!, i])) as [
         number,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from './test-prng.ts';
+import { Prng } from '../../util/index.ts';
 import { populationVariance, sampleVariance } from './test-reference.ts';
 import { close, harness, values } from './test-harness.ts';
 

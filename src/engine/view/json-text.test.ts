@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../aggregate/test-prng.ts';
+import { Prng } from '../../util/index.ts';
 import { JsonText } from './json-text.ts';
 
 /** Random plain data: nested arrays and objects, long arrays, awkward strings and numbers. */
@@ -11,7 +11,7 @@ function randomData(rng: Prng, depth: number): unknown {
       -0,
       1.5e300,
       -7,
-      rng.uniform(-1e6, 1e6),
+      rng.between(-1e6, 1e6),
       'plain',
       'quote " and \\ and \n and \u2028 and ü and 😀',
       '',
@@ -21,12 +21,12 @@ function randomData(rng: Prng, depth: number): unknown {
     ]);
   }
   if (roll < 0.7) {
-    const length = depth <= 2 && rng.chance(0.2) ? rng.int(50, 300) : rng.int(0, 5);
+    const length = depth <= 2 && rng.chance(0.2) ? rng.intIn(50, 300) : rng.intIn(0, 5);
     return Array.from({ length }, () => randomData(rng, depth - 1));
   }
   const record: Record<string, unknown> = {};
-  for (let i = rng.int(0, 5); i > 0; i--)
-    record[`f${rng.int(0, 9)}"x`] = randomData(rng, depth - 1);
+  for (let i = rng.intIn(0, 5); i > 0; i--)
+    record[`f${rng.intIn(0, 9)}"x`] = randomData(rng, depth - 1);
   return record;
 }
 
@@ -43,7 +43,7 @@ describe('JsonText', () => {
     const rng = new Prng(5);
     let sliced = 0;
     for (let round = 0; round < 200; round++) {
-      const data = randomData(rng, rng.int(1, 4));
+      const data = randomData(rng, rng.intIn(1, 4));
       const expected = JSON.stringify(data);
       for (const sliceWeight of [1, 2, 7, 64, 2048]) {
         const { text, slices } = written(data, sliceWeight);
