@@ -17,7 +17,7 @@ import {
 } from '../../server/workloads.ts';
 import { withVaneMemory } from '../contenders.ts';
 import { measure, startGenerators } from '../load.ts';
-import { CPU_FIGURES, ms, type Scenario } from './scenario.ts';
+import { CPU_FIGURES, cpuFigures, ms, type Scenario } from './scenario.ts';
 
 export function fanoutScenario(subscribers: number): Scenario {
   const processes = subscribers >= 5_000 ? 4 : subscribers >= 500 ? 2 : 1;
@@ -104,10 +104,7 @@ export function fanoutScenario(subscribers: number): Scenario {
             perCpuSecond: measured.rowsPerSecond / measured.serverCores,
             p50: percentile(latency, 50),
             p99: percentile(latency, 99),
-            serverCores: measured.serverCores,
-            serverKernelCores: measured.serverKernelCores,
-            generatorCores: measured.generatorCores,
-            otherCores: measured.otherCores,
+            ...cpuFigures(measured),
           },
           notes: measured.notes,
         };

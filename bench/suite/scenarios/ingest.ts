@@ -10,7 +10,7 @@ import { integer } from '../../server/stats.ts';
 import { INGEST_SQL, split } from '../../server/workloads.ts';
 import { withVaneMemory } from '../contenders.ts';
 import { measure, startGenerators } from '../load.ts';
-import { CPU_FIGURES, type Scenario } from './scenario.ts';
+import { CPU_FIGURES, cpuFigures, type Scenario } from './scenario.ts';
 
 const PRODUCERS = 50;
 const IN_FLIGHT = 2;
@@ -57,10 +57,7 @@ export const ingestScenario: Scenario = {
         figures: {
           eventsPerSecond: measured.unitsPerSecond,
           perCpuSecond: measured.unitsPerSecond / measured.serverCores,
-          serverCores: measured.serverCores,
-          serverKernelCores: measured.serverKernelCores,
-          generatorCores: measured.generatorCores,
-          otherCores: measured.otherCores,
+          ...cpuFigures(measured),
         },
         notes: measured.notes,
       };

@@ -10,7 +10,7 @@ import { integer, percentile, sortedSamples } from '../../server/stats.ts';
 import { LIVE_SQL } from '../../server/workloads.ts';
 import { withVaneMemory } from '../contenders.ts';
 import { measure, startGenerators } from '../load.ts';
-import { CPU_FIGURES, ms, type Scenario } from './scenario.ts';
+import { CPU_FIGURES, cpuFigures, ms, type Scenario } from './scenario.ts';
 
 export const latencyScenario: Scenario = {
   id: 'latency',
@@ -74,10 +74,7 @@ export const latencyScenario: Scenario = {
           max: latency.length === 0 ? NaN : latency[latency.length - 1]!,
           ackP99: percentile(acks, 99),
           eventsPerSecond: measured.unitsPerSecond,
-          serverCores: measured.serverCores,
-          serverKernelCores: measured.serverKernelCores,
-          generatorCores: measured.generatorCores,
-          otherCores: measured.otherCores,
+          ...cpuFigures(measured),
         },
         notes: measured.notes,
       };

@@ -3,6 +3,7 @@
  * (issue 6) it checks, and one round for one contender.
  */
 import type { Contender } from '../contenders.ts';
+import type { LoadRates } from '../../server/load-window.ts';
 
 export interface Timing {
   warmupMs: number;
@@ -52,6 +53,12 @@ export const ms = (us: number): string =>
 export const cores = (value: number): string => (Number.isFinite(value) ? value.toFixed(2) : '–');
 
 /** CPU figures every load scenario reports, so the reader sees who was CPU-bound. */
+/** The CPU_FIGURES of a measured window. */
+export function cpuFigures(measured: LoadRates): Record<string, number> {
+  const { serverCores, serverKernelCores, generatorCores, otherCores } = measured;
+  return { serverCores, serverKernelCores, generatorCores, otherCores };
+}
+
 export const CPU_FIGURES: FigureSpec[] = [
   { key: 'serverCores', label: 'server CPU (cores)', format: cores },
   { key: 'serverKernelCores', label: '… of which kernel (cores)', format: cores },
