@@ -212,9 +212,19 @@ class EmbeddedEngine implements Engine {
     );
   }
 
-  nextEmitAtMs(): number | null {
+  emitApplied(streams: Iterable<string>, nowMs: number): void {
+    this.emit(
+      (view) => emitDue(view.emitScheduleMs, view.runtime.plan.emitIntervalMs, nowMs),
+      nowMs,
+      this.viewsOfStreams(streams),
+    );
+  }
+
+  nextEmitAtMs(streams?: Iterable<string>): number | null {
     let next = Infinity;
-    for (const view of this.viewRuntimes.values()) {
+    for (const view of streams === undefined
+      ? this.viewRuntimes.values()
+      : this.viewsOfStreams(streams)) {
       if (view.frozen !== null || !view.runtime.hasPending) continue;
       next = Math.min(next, emitAllowedAtMs(view.emitScheduleMs, view.runtime.plan.emitIntervalMs));
     }
@@ -225,9 +235,18 @@ class EmbeddedEngine implements Engine {
     this.emit(() => true, this.nowMs);
   }
 
-  private emit(due: (view: RunningView) => boolean, nowMs: number): void {
+  /** The views of these streams (unknown names are skipped: a stream dropped meanwhile). */
+  private *viewsOfStreams(streams: Iterable<string>): Generator<RunningView> {
+    for (const name of streams) yield* this.streamRuntimes.get(name)?.views ?? [];
+  }
+
+  private emit(
+    due: (view: RunningView) => boolean,
+    nowMs: number,
+    views: Iterable<RunningView> = this.viewRuntimes.values(),
+  ): void {
     const errors: unknown[] = [];
-    for (const view of this.viewRuntimes.values()) {
+    for (const view of views) {
       if (view.frozen !== null || !due(view)) continue;
       const batch = view.runtime.flush();
       if (batch === null) continue;

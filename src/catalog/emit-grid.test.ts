@@ -99,4 +99,31 @@ describe('emission grid', () => {
     engine.advanceTo(1_244);
     expect(engine.nextEmitAtMs()).toBe(2_234);
   });
+
+  it('emitApplied sends only the views of the streams named, as their schedules allow', () => {
+    const clock = new ManualClock(0);
+    const engine = createEngine({ clock });
+    engine.execute(`CREATE STREAM a (k STRING, v DOUBLE);
+      CREATE STREAM b (k STRING, v DOUBLE);
+      CREATE VIEW on_a WITH (emit_interval = '10ms') AS SELECT k, sum(v) AS s FROM a GROUP BY k;
+      CREATE VIEW on_b WITH (emit_interval = '10ms') AS SELECT k, sum(v) AS s FROM b GROUP BY k;`);
+    const sent: string[] = [];
+    engine.onChanges('on_a', () => sent.push('on_a'));
+    engine.onChanges('on_b', () => sent.push('on_b'));
+    engine.ingest('a', [{ k: 'x', v: 1 }]);
+    engine.ingest('b', [{ k: 'x', v: 1 }]);
+    engine.emitApplied(['a'], 0);
+    expect(sent).toEqual(['on_a']);
+    expect(engine.nextEmitAtMs(['a'])).toBeNull();
+    expect(engine.nextEmitAtMs(['b'])).toBe(-Infinity);
+    engine.emitApplied(['b', 'dropped'], 0);
+    expect(sent).toEqual(['on_a', 'on_b']);
+    // Two more changes on a at once: the second batch waits for the schedule (0 + 2 × 10 - 10).
+    engine.ingest('a', [{ k: 'x', v: 2 }]);
+    engine.emitApplied(['a'], 1);
+    engine.ingest('a', [{ k: 'x', v: 3 }]);
+    engine.emitApplied(['a'], 2);
+    expect(sent).toEqual(['on_a', 'on_b', 'on_a']);
+    expect(engine.nextEmitAtMs(['a'])).toBe(10);
+  });
 });

@@ -180,12 +180,18 @@ export interface Engine {
   /** Processing time is now `nowMs`: close arrival-time windows, emit views whose interval passed. */
   advanceTo(nowMs: number): void;
   /**
-   * When the earliest view holding changes it has not emitted may emit them (its emission
-   * schedule, see `emitDue`), or null when no view holds any. A caller that wants changes out as
-   * soon as the schedule allows, rather than at its next periodic `advanceTo`, calls `advanceTo`
-   * again at that time.
+   * Emits the views of these streams whose emission schedule allows it at `nowMs` (see
+   * `emitDue`), without advancing time: what applying batches to them changed goes out as soon as
+   * the schedule allows, at the cost of their views only, not every view's.
    */
-  nextEmitAtMs(): number | null;
+  emitApplied(streams: Iterable<string>, nowMs: number): void;
+  /**
+   * When the earliest view holding changes it has not emitted may emit them (its emission
+   * schedule, see `emitDue`), or null when no view holds any; only the views of `streams` when
+   * given. A caller that wants changes out as soon as the schedule allows, rather than at its
+   * next periodic `advanceTo`, calls `advanceTo` again at that time.
+   */
+  nextEmitAtMs(streams?: Iterable<string>): number | null;
   /** Emits every view's pending changes now, whatever the intervals. */
   flush(): void;
   /** Receives the view's change batches; returns a function that stops them. */

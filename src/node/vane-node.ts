@@ -100,8 +100,8 @@ export class VaneNode {
   private emissionsHeld: () => boolean = () => false;
   /** A tick was skipped because emissions were held; `emissionsReleased` runs it. */
   private tickHeld = false;
-  /** An `emitAppliedChanges` is queued for the end of this event-loop turn. */
-  private emitQueued = false;
+  /** Streams that batches were applied to this turn; their views' changes go out at its end. */
+  private readonly appliedStreams = new Set<string>();
   /** Fires when the emit schedule lets held changes go out (see armEmitTimer). */
   private emitTimer: NodeJS.Timeout | null = null;
   private bytesOutReported = 0;
@@ -151,7 +151,7 @@ export class VaneNode {
         this.liveStats.countEvents(stream, events.length);
         this.liveStats.observeAck(latencyMs);
         this.hub.publishEvents(stream, events as Record<string, unknown>[]);
-        this.emitSoon();
+        this.emitSoon(stream);
       },
       onDuplicates: (stream, duplicates) => this.metrics.duplicates.inc({ stream }, duplicates),
       onApplyError: (error) =>
@@ -477,20 +477,31 @@ export class VaneNode {
    * schedules allow (see emitDue in catalog/create-engine.ts), not at the next periodic tick;
    * changes a schedule holds back go out when it allows (armEmitTimer). Without this, a change
    * waited for the tick timer, up to a whole tick (10 ms) after it was applied, whatever the
-   * interval allowed. One check per turn, after every batch of the turn: a group commit applies
-   * many at once, and they should leave in one emission.
+   * interval allowed. One check per turn, after every batch of the turn (a group commit applies
+   * many at once, and they should leave in one emission), over the views of the streams those
+   * batches went to: the ingest path pays for them, not for every view of the server.
    */
-  private emitSoon(): void {
-    if (this.emitQueued || this.closed) return;
-    this.emitQueued = true;
-    setImmediate(this.emitAppliedChanges);
+  private emitSoon(stream: string): void {
+    if (this.closed) return;
+    if (this.appliedStreams.size === 0) setImmediate(this.emitAppliedChanges);
+    this.appliedStreams.add(stream);
   }
 
   private readonly emitAppliedChanges = (): void => {
-    this.emitQueued = false;
+    const streams = [...this.appliedStreams];
+    this.appliedStreams.clear();
     if (this.closed) return;
-    this.tick();
-    this.armEmitTimer();
+    // Held for a backlogged transport: `emissionsReleased` runs a tick once it caught up.
+    if (this.emissionsHeld()) {
+      this.tickHeld = true;
+      return;
+    }
+    try {
+      this.engine.emitApplied(streams, this.clock.now());
+    } catch (error) {
+      this.logger.error({ err: error }, 'a view change handler failed');
+    }
+    this.armEmitTimer(streams);
   };
 
   /**
@@ -498,9 +509,9 @@ export class VaneNode {
    * first (periodic, or after another batch) emits it and the timer's tick then finds nothing.
    * Not armed while emissions are held: `emissionsReleased` ticks then.
    */
-  private armEmitTimer(): void {
+  private armEmitTimer(streams: readonly string[]): void {
     if (this.emitTimer !== null || this.tickHeld || this.closed) return;
-    const next = this.engine.nextEmitAtMs();
+    const next = this.engine.nextEmitAtMs(streams);
     if (next === null) return;
     // +1: a timer can fire up to a millisecond before its delay by the clock (it counts from the
     // event loop's cached time); firing before the schedule allows would leave the change to the
