@@ -62,8 +62,8 @@ const MIN_DEDUP_HORIZON_MS = 600_000;
  * Time: every `tickMs` the engine advances to the clock (views emit, arrival-time windows close)
  * and the hub flushes throttled subscriptions; both wait a tick while the transport is still
  * writing an earlier fan-out (`holdEmissionsWhile`). Ingested batches do not wait for the timer:
- * a tick follows in the turn they are applied and when a view's emit schedule next allows one
- * (`emitSoon`).
+ * the views of their streams emit at the end of the turn they are applied in, and a tick runs
+ * when a held change's emit schedule allows it (`emitSoon`, `armEmitTimer`).
  */
 export class VaneNode {
   readonly engine: Engine;
