@@ -58,30 +58,9 @@ function observe(engine: Engine) {
   return {
     snapshots: Object.fromEntries(VIEWS.map((view) => [view, engine.snapshot(view)])),
     stats: engine.stats(),
-    views: VIEWS.map((view) => withTopKTiesSorted(engine.checkpointView(view))),
+    views: VIEWS.map((view) => engine.checkpointView(view)),
     streams: STREAMS.map((stream) => engine.checkpointStream(stream)),
   };
-}
-
-/**
- * A restored TopK sketch (src/sketch/top-k.ts) knows the age order of its counters only among
- * equal counts: it serializes counters by count, then age, and restores ages from that order. Two
- * counters that tie later may then serialize (and be evicted) in the other order. Outputs are
- * compared exactly; in the final sketch data, ties are sorted by value.
- */
-function withTopKTiesSorted(data: unknown): unknown {
-  if (Array.isArray(data)) return data.map(withTopKTiesSorted);
-  if (typeof data !== 'object' || data === null) return data;
-  const record = data as Record<string, unknown>;
-  if (record.type === 'topk' && Array.isArray(record.items)) {
-    const items = [...(record.items as [unknown, number][])].sort(
-      (a, b) => b[1] - a[1] || JSON.stringify(a[0]).localeCompare(JSON.stringify(b[0])),
-    );
-    return { ...record, items };
-  }
-  return Object.fromEntries(
-    Object.entries(record).map(([key, value]) => [key, withTopKTiesSorted(value)]),
-  );
 }
 
 /**

@@ -18,8 +18,15 @@
  * so are all NaNs). `top` breaks ties in count by `compareValues` (numbers, then strings, then
  * booleans). Eviction breaks them by age instead: among the smallest counters the one that started
  * monitoring its value last goes first, since its count is mostly inherited error. (An integer
- * comparison: comparing values there cost about half the time of `add` on string streams.) The
- * serialized form lists counters in keep order, so a restored sketch evicts exactly as the original.
+ * comparison: comparing values there cost about half the time of `add` on string streams.)
+ *
+ * Serialization (version 2) lists the counters in keep order (count descending, then oldest first)
+ * and gives each its age: its rank among all counters by when it started monitoring its value. A
+ * restored sketch therefore holds the same counters in the same age order as the original, and
+ * behaves identically under any further `add`, `merge`, `top` and `serialize`. Version 1 (written
+ * before ages were recorded) is still read: its counters are aged by their position in keep order,
+ * which is the true age order among equal counts only, so a sketch restored from version 1 may later
+ * evict differently from the original once counters that differed in count come to tie.
  */
 import type { SketchValue } from './hash.ts';
 import { SketchError } from './sketch-error.ts';
@@ -38,6 +45,11 @@ interface Counter {
 export interface TopKEntry {
   value: SketchValue;
   count: number;
+}
+
+/** A counter as serialized or loaded: its `since` orders it by age among the loaded counters. */
+interface AgedEntry extends TopKEntry {
+  since: number;
 }
 
 export class TopK {
@@ -109,21 +121,26 @@ export class TopK {
       .slice(0, k);
   }
 
+  /** Version 2: see `SerializedTopK`. */
   serialize(): SerializedTopK {
+    const age = new Map<Counter, number>();
+    [...this.heap].sort((a, b) => a.since - b.since).forEach((counter, i) => age.set(counter, i));
     return {
       type: 'topk',
-      version: 1,
+      version: 2,
       capacity: this.capacity,
       items: [...this.heap]
         .sort((a, b) => b.count - a.count || a.since - b.since)
-        .map(({ value, count }) => [encodeValue(value), count]),
+        .map((counter) => [encodeValue(counter.value), counter.count, age.get(counter)!]),
     };
   }
 
+  /** Reads version 2 (`SerializedTopK`) and version 1 (`SerializedTopKV1`); see the class doc. */
   static restore(data: unknown): TopK {
-    if (!isRecord(data) || data.type !== 'topk' || data.version !== 1) {
-      throw new SketchError('not a serialized TopK (version 1)');
+    if (!isRecord(data) || data.type !== 'topk' || (data.version !== 1 && data.version !== 2)) {
+      throw new SketchError('not a serialized TopK (version 1 or 2)');
     }
+    const version = data.version;
     const { capacity, items } = data;
     if (typeof capacity !== 'number' || !Number.isSafeInteger(capacity) || capacity < 1) {
       throw new SketchError('TopK: capacity must be a positive integer');
@@ -131,23 +148,43 @@ export class TopK {
     if (!Array.isArray(items) || items.length > capacity) {
       throw new SketchError('TopK: items must be an array of at most capacity entries');
     }
-    const entries = items.map((item: unknown): TopKEntry => {
-      if (!Array.isArray(item) || item.length !== 2) throw new SketchError('TopK: malformed item');
-      const [encoded, count] = item as unknown[];
+    const arity = version === 1 ? 2 : 3;
+    const seen = new Uint8Array(items.length);
+    const counters = items.map((item: unknown, at): AgedEntry => {
+      if (!Array.isArray(item) || item.length !== arity) {
+        throw new SketchError(
+          `TopK: version ${version} items must be [value, count${version === 1 ? '' : ', age'}]`,
+        );
+      }
+      const [encoded, count, age] = item as unknown[];
       const value = decodeValue(encoded);
       if (typeof count !== 'number' || !(count > 0 && count < Infinity)) {
         throw new SketchError('TopK: counts must be positive finite numbers');
       }
-      return { value, count };
+      if (version === 1) return { value, count, since: at };
+      if (typeof age !== 'number' || !Number.isInteger(age) || age < 0 || age >= items.length) {
+        throw new SketchError(
+          `TopK: ages must be whole numbers from 0 to ${items.length - 1} (the item count less one), got ${String(age)}`,
+        );
+      }
+      if (seen[age] === 1) throw new SketchError(`TopK: age ${age} is given twice`);
+      seen[age] = 1;
+      return { value, count, since: age };
     });
-    for (let i = 1; i < entries.length; i++) {
-      if (entries[i]!.count > entries[i - 1]!.count) {
+    for (let i = 1; i < counters.length; i++) {
+      const [before, after] = [counters[i - 1]!, counters[i]!];
+      if (after.count > before.count) {
         throw new SketchError('TopK: items must be in descending count order');
+      }
+      if (after.count === before.count && after.since < before.since) {
+        throw new SketchError(
+          'TopK: items of equal count must be listed oldest (lowest age) first',
+        );
       }
     }
     const sketch = new TopK(capacity);
-    sketch.load(entries);
-    if (sketch.counters.size !== entries.length) throw new SketchError('TopK: duplicate values');
+    sketch.loadAged(counters);
+    if (sketch.counters.size !== counters.length) throw new SketchError('TopK: duplicate values');
     return sketch;
   }
 
@@ -161,7 +198,16 @@ export class TopK {
    * descending, and among equal counts the first is the oldest.
    */
   private load(entries: TopKEntry[]): void {
-    this.heap = entries.map(({ value, count }, since) => ({ value, count, since, at: 0 }));
+    this.loadAged(entries.map(({ value, count }, since) => ({ value, count, since })));
+  }
+
+  /**
+   * Replaces the counters with `entries` (at most `capacity` distinct values, each `since` distinct
+   * and from 0 to entries.length - 1) listed in keep order: count descending, then `since`
+   * ascending.
+   */
+  private loadAged(entries: AgedEntry[]): void {
+    this.heap = entries.map(({ value, count, since }) => ({ value, count, since, at: 0 }));
     this.nextSince = entries.length;
     // Eviction order (the reverse of keep order) is a valid heap.
     this.heap.reverse();
@@ -235,10 +281,27 @@ function decodeValue(encoded: unknown): SketchValue {
   throw new SketchError('TopK: values must be strings, numbers or booleans');
 }
 
+/**
+ * What `serialize` writes. `items` are `[value, count, age]` in keep order: count descending, then
+ * oldest counter first. `age` is the counter's rank by when it started monitoring its value among
+ * all the counters (0 for the oldest): the ages are exactly 0 to items.length - 1, each once. With
+ * them a restored sketch evicts, merges, reports and serializes exactly as the original would.
+ */
 export interface SerializedTopK {
+  type: 'topk';
+  version: 2;
+  capacity: number;
+  items: [EncodedValue, number, number][];
+}
+
+/**
+ * The form written before ages were recorded, still read by `restore`. `items` are [value, count]
+ * in keep order; a counter's age is taken to be its position there, which is its true age order
+ * only among equal counts (see the class doc).
+ */
+export interface SerializedTopKV1 {
   type: 'topk';
   version: 1;
   capacity: number;
-  /** [value, count] in keep order: count descending, then oldest counter first. */
   items: [EncodedValue, number][];
 }
