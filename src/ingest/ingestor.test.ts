@@ -242,6 +242,45 @@ describe('Ingestor', () => {
     expect(restarted.ingestor.rememberingIds).toBe(false);
   });
 
+  it('refuses publishes with ids once the logged ids could not be re-learned (a damaged log)', async () => {
+    const log = new MemoryEventLog();
+    const first = setup(log);
+    await first.ingestor.publish('s', [event('1')]);
+    await first.ingestor.publish('s', [event('2')]);
+    // The log as restarted on a damaged file: reading batch 2 fails.
+    const damaged: EventLog = {
+      get firstOffset() {
+        return log.firstOffset;
+      },
+      get lastOffset() {
+        return log.lastOffset;
+      },
+      append: (stream, events, arrivalMs) => log.append(stream, events, arrivalMs),
+      truncateBefore: (offset) => log.truncateBefore(offset),
+      close: () => log.close(),
+      *read(from: number): Generator<LogEntry> {
+        for (const entry of log.read(from)) {
+          if (entry.offset === 2) {
+            throw new VaneError('CORRUPT_STATE', 'batch 2 fails its checksum');
+          }
+          yield entry;
+        }
+      },
+    };
+    const restarted = setup(damaged);
+    const remembering = restarted.ingestor.rememberLogged();
+    const resend = restarted.ingestor.publish('s', [event('2')]);
+    await expect(remembering).rejects.toMatchObject({ code: 'CORRUPT_STATE' });
+    // Counting the resent id as new would count it twice: refused, now and later.
+    for (const publish of [resend, restarted.ingestor.publish('s', [event('3')])]) {
+      await expect(publish).rejects.toMatchObject({
+        code: 'STORAGE_ERROR',
+        message: expect.stringContaining('batch 2 fails its checksum') as unknown,
+      });
+    }
+    expect(log.lastOffset).toBe(2);
+  });
+
   it('re-learns only from the offset it is given', async () => {
     const log = new MemoryEventLog();
     const first = setup(log);

@@ -53,6 +53,11 @@ export class Ingestor {
   private holds = 0;
   /** Set while `rememberLogged` runs: publishes with ids wait for it. */
   private remembering: Promise<void> | null = null;
+  /**
+   * Set when `rememberLogged` failed (a damaged log): publishes with ids are refused from then
+   * on, since a resend of an id the index could not re-learn would be counted twice.
+   */
+  private rememberFailure: VaneError | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -79,7 +84,13 @@ export class Ingestor {
       () => {
         this.remembering = null;
       },
-      () => {
+      (error: unknown) => {
+        this.rememberFailure = new VaneError(
+          'STORAGE_ERROR',
+          'publishes to streams with an id column are refused: the event ids of the ' +
+            `de-duplication horizon could not be re-learned from the log (${messageOf(error)})`,
+          { cause: error },
+        );
         this.remembering = null;
       },
     );
@@ -152,6 +163,7 @@ export class Ingestor {
     }
     const idColumn = this.engine.streamSpec(stream)?.idColumn ?? null;
     if (idColumn !== null && this.remembering !== null) await this.remembering;
+    if (idColumn !== null && this.rememberFailure !== null) throw this.rememberFailure;
     const batch = this.engine.validate(stream, events, receivedAt);
     let settle!: (durable: boolean) => void;
     const durable = new Promise<boolean>((resolve) => (settle = resolve));
@@ -277,4 +289,8 @@ export class Ingestor {
       this.applyReady();
     };
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile, mkdir, stat, truncate } from 'node:fs/promises';
+import { mkdtemp, rm, readFile, writeFile, mkdir, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { open } from 'lmdb';
@@ -203,6 +203,80 @@ describe('openLmdbStorage', () => {
       'CORRUPT_STATE',
       '3 entries between offsets 1 and 4',
     );
+  });
+
+  it('refuses a batch whose stored bytes were damaged, naming its offset', async () => {
+    const dir = await newDir();
+    const storage = await openLmdbStorage(dir);
+    await storage.log.append('trades', [{ id: 'a', price: 10 }], 1);
+    await storage.log.append('trades', [{ id: 'MARKER-0123456789', price: 11 }], 2);
+    await storage.log.append('trades', [{ id: 'c', price: 12 }], 3);
+    await storage.close();
+    const path = join(dir, LMDB_FILE_NAME);
+    const file = await readFile(path);
+    const at = file.indexOf('MARKER-0123456789');
+    expect(at).toBeGreaterThan(0);
+    // One byte of the event's id changes: still valid msgpack, a different but valid event.
+    file[at + 7] = '9'.charCodeAt(0);
+    await writeFile(path, file);
+    const damaged = await openLmdbStorage(dir);
+    try {
+      expect(() => [...damaged.log.read(1)]).toThrow(
+        expect.objectContaining({
+          code: 'CORRUPT_STATE',
+          message: expect.stringContaining(
+            "(batch 2 of stream 'trades') fails its checksum",
+          ) as unknown,
+        }),
+      );
+      // The batches around it are intact.
+      expect([...damaged.log.read(3)]).toMatchObject([{ offset: 3, events: [{ id: 'c' }] }]);
+    } finally {
+      await damaged.close();
+    }
+  });
+
+  it('refuses to read past batches missing from the middle of the log', async () => {
+    // lmdb reads a file whose branch page is damaged as a shorter tree, with no error and with
+    // the entry count in its header unchanged; here another handle deletes the entries instead.
+    const dir = await newDir();
+    const storage = await openLmdbStorage(dir);
+    for (let i = 1; i <= 250; i++) await storage.log.append('s', [{ i }], i);
+    const root = open({ path: join(dir, LMDB_FILE_NAME) });
+    const db = root.openDB<unknown, number>('log', {});
+    try {
+      await db.remove(120);
+      await db.remove(121);
+      expect(() => [...storage.log.read(1)]).toThrow(
+        expect.objectContaining({
+          code: 'CORRUPT_STATE',
+          message: expect.stringContaining('batches 120 to 121 are missing') as unknown,
+        }),
+      );
+      await db.remove(250);
+      expect(() => [...storage.log.read(200)]).toThrow(/batch 250 is missing/);
+    } finally {
+      await root.close();
+      await storage.close();
+    }
+  });
+
+  it('reads batches stored before checksums were added', async () => {
+    const dir = await newDir();
+    const root = open({ path: join(dir, LMDB_FILE_NAME) });
+    const db = root.openDB<unknown, number>('log', {});
+    await db.put(1, ['s', 5, [{ id: 1 }]]);
+    await root.close();
+    const storage = await openLmdbStorage(dir);
+    expect([...storage.log.read(1)]).toEqual([
+      { offset: 1, stream: 's', arrivalMs: 5, events: [{ id: 1 }] },
+    ]);
+    await storage.log.append('s', [{ id: 2 }], 6);
+    expect([...storage.log.read(1)].map((entry) => entry.events)).toEqual([
+      [{ id: 1 }],
+      [{ id: 2 }],
+    ]);
+    await storage.close();
   });
 
   it('refuses a log entry that is not a batch when it is read', async () => {

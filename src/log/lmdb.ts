@@ -9,7 +9,7 @@ import {
   type RootDatabase,
   type RootDatabaseOptionsWithPath,
 } from 'lmdb';
-import { VaneError } from '../util/index.ts';
+import { VaneError, checksum } from '../util/index.ts';
 import {
   asError,
   checkAppendArguments,
@@ -25,12 +25,20 @@ import type { MetadataStore } from './metadata-store.ts';
 /** The file (plus `vane.lmdb-lock`) that holds the log and the metadata inside the data dir. */
 export const LMDB_FILE_NAME = 'vane.lmdb';
 
-/** How a batch is stored: one msgpack value per offset key. */
-type StoredBatch = [stream: string, arrivalMs: number, events: Record<string, unknown>[]];
+/**
+ * How a batch is stored: one msgpack value per offset key, holding the events as their own
+ * msgpack bytes and a CRC-32 over the stream, the arrival time and those bytes (`batchChecksum`).
+ * LMDB checks its pages' structure but not the bytes of a value, so without the checksum a
+ * damaged byte in an event would be replayed as a different, valid-looking event.
+ * Batches written before the checksum was added (`LegacyBatch`) are read unchecked.
+ */
+type StoredBatch = [stream: string, arrivalMs: number, events: Uint8Array, crc: number];
+type LegacyBatch = [stream: string, arrivalMs: number, events: Record<string, unknown>[]];
 
 /** lmdb's msgpack encoder for a database (the `encoder` property its typings leave out). */
 interface Encoder {
   encode(value: unknown): Uint8Array;
+  decode(bytes: Uint8Array): unknown;
 }
 
 /** Entries `read` fetches per read transaction. */
@@ -142,13 +150,15 @@ export class LmdbEventLog implements EventLog {
   #appends: Promise<unknown> = Promise.resolve();
   /** Settles (never rejects) once every truncation issued so far has settled. */
   #truncations: Promise<unknown> = Promise.resolve();
+  /** Offsets below this may be deleted by retention: set before each delete is issued. */
+  #deletingBelow = 0;
   #failure: VaneError | undefined;
   #closed = false;
 
   constructor(db: Database<unknown, number>) {
     this.#db = db;
     this.#encoder = (db as unknown as { encoder: Encoder }).encoder;
-    const [first, last] = recoverOffsets(db);
+    const [first, last] = readingData(() => recoverOffsets(db));
     this.#firstOffset = first;
     this.#lastOffset = last;
     this.#nextOffset = last + 1;
@@ -173,7 +183,7 @@ export class LmdbEventLog implements EventLog {
       if (this.#closed) throw closedError('event log');
       if (this.#failure !== undefined) throw this.#failure;
       checkAppendArguments(stream, events, arrivalMs);
-      const value = this.#encode([stream, arrivalMs, events as Record<string, unknown>[]]);
+      const value = this.#encode(stream, arrivalMs, events);
       written = this.#write(offset, value);
     } catch (error) {
       return Promise.reject(asError(error));
@@ -185,9 +195,11 @@ export class LmdbEventLog implements EventLog {
   }
 
   /** Encodes before queueing anything, so data that cannot be stored takes no offset. */
-  #encode(batch: StoredBatch): Binary {
+  #encode(stream: string, arrivalMs: number, events: readonly Record<string, unknown>[]): Binary {
     try {
-      return asBinary(this.#encoder.encode(batch));
+      const bytes = this.#encoder.encode(events);
+      const crc = batchChecksum(stream, arrivalMs, bytes);
+      return asBinary(this.#encoder.encode([stream, arrivalMs, bytes, crc] satisfies StoredBatch));
     } catch (error) {
       throw new VaneError('INVALID_ARGUMENT', 'append: events are not storable data', {
         cause: error,
@@ -251,20 +263,39 @@ export class LmdbEventLog implements EventLog {
   read(fromOffset: number): Iterable<LogEntry> {
     checkOffset('read', fromOffset);
     if (this.#closed) throw closedError('event log');
-    return this.#iterate(Math.max(fromOffset, 1), this.#lastOffset);
+    return this.#iterate(Math.max(fromOffset, this.#firstOffset, 1), this.#lastOffset);
   }
 
   /**
    * Reads in chunks, each in its own short read transaction, so a slow reader pins no old pages,
    * and restarts each chunk from an explicit key, so entries deleted meanwhile are simply gone.
    * (lmdb's own `snapshot: false` iteration skips the entry after one deleted under its cursor.)
+   *
+   * Every offset up to `toOffset` must be there unless retention deleted it: a missing one is
+   * damage (lmdb reads a file with a damaged branch page as a shorter tree, without an error),
+   * reported as CORRUPT_STATE rather than replayed as a log that simply has fewer batches.
    */
   *#iterate(fromOffset: number, toOffset: number): Generator<LogEntry> {
     let next = fromOffset;
     while (next <= toOffset) {
-      const range = this.#db.getRange({ start: next, end: toOffset + 1, limit: READ_CHUNK });
-      const chunk = Array.from(range, ({ key, value }) => toEntry(key, value));
-      if (chunk.length === 0) return;
+      const chunk = readingData(() =>
+        Array.from(
+          this.#db.getRange({ start: next, end: toOffset + 1, limit: READ_CHUNK }),
+          ({ key, value }) => toEntry(key, value, this.#encoder),
+        ),
+      );
+      // Retention may have deleted the entries below #deletingBelow since `next` was reached.
+      const expected = Math.max(next, this.#deletingBelow);
+      const first = chunk[0];
+      if (first === undefined) {
+        if (expected > toOffset) return;
+        throw missingBatches(expected, toOffset + 1);
+      }
+      if (first.offset > expected) throw missingBatches(expected, first.offset);
+      for (let i = 1; i < chunk.length; i++) {
+        const follows = chunk[i - 1]!.offset + 1;
+        if (chunk[i]!.offset !== follows) throw missingBatches(follows, chunk[i]!.offset);
+      }
       yield* chunk;
       next = chunk[chunk.length - 1]!.offset + 1;
     }
@@ -290,6 +321,7 @@ export class LmdbEventLog implements EventLog {
     while (this.#firstOffset < end) {
       const from = this.#firstOffset;
       const to = Math.min(end, from + TRUNCATE_CHUNK);
+      this.#deletingBelow = Math.max(this.#deletingBelow, to);
       try {
         await this.#db.batch(() => {
           for (let key = from; key < to; key++) void this.#db.remove(key);
@@ -324,7 +356,7 @@ export class LmdbMetadataStore implements MetadataStore {
 
   get(key: string): unknown {
     checkMetadataKey(key);
-    return this.#db.get(key);
+    return readingData(() => this.#db.get(key));
   }
 
   put(key: string, value: unknown): Promise<void> {
@@ -366,6 +398,10 @@ export class LmdbMetadataStore implements MetadataStore {
   }
 
   entries(prefix: string): [string, unknown][] {
+    return readingData(() => this.#entries(prefix));
+  }
+
+  #entries(prefix: string): [string, unknown][] {
     const result: [string, unknown][] = [];
     const range = prefix === '' ? this.#db.getRange() : this.#db.getRange({ start: prefix });
     for (const { key, value } of range) {
@@ -376,6 +412,10 @@ export class LmdbMetadataStore implements MetadataStore {
   }
 
   keys(prefix: string): string[] {
+    return readingData(() => this.#keys(prefix));
+  }
+
+  #keys(prefix: string): string[] {
     const result: string[] = [];
     const keys = prefix === '' ? this.#db.getKeys() : this.#db.getKeys({ start: prefix });
     for (const key of keys) {
@@ -409,6 +449,41 @@ function recoverOffsets(db: Database<unknown, number>): [first: number, last: nu
   return [first, last];
 }
 
+/** lmdb's codes for a file whose page structure is damaged. */
+const DAMAGE_CODES = new Map([
+  [-30797, 'MDB_PAGE_NOTFOUND'],
+  [-30796, 'MDB_CORRUPTED'],
+  [-30795, 'MDB_PANIC'],
+  [-30794, 'MDB_VERSION_MISMATCH'],
+]);
+
+/**
+ * Runs a read of the data file, reporting lmdb's damage codes as CORRUPT_STATE. lmdb trusts
+ * the file's pages: most damage to them surfaces as one of these codes, some as a shorter tree
+ * (caught by `#iterate`), and some crashes the process outright (docs/recovery.md).
+ */
+function readingData<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const name = typeof code === 'number' ? DAMAGE_CODES.get(code) : undefined;
+    if (name === undefined) throw error;
+    throw new VaneError('CORRUPT_STATE', `the data file is damaged: lmdb reports ${name}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Batches `from` to `before - 1` should be in the log and are not. */
+function missingBatches(from: number, before: number): VaneError {
+  const which = before - from === 1 ? `batch ${from} is` : `batches ${from} to ${before - 1} are`;
+  return new VaneError(
+    'CORRUPT_STATE',
+    `the event log is damaged: ${which} missing although the log holds later ones`,
+  );
+}
+
 function firstOf<T>(values: Iterable<T>): T | undefined {
   for (const value of values) return value;
   return undefined;
@@ -418,18 +493,42 @@ function isOffset(key: unknown): key is number {
   return typeof key === 'number' && Number.isSafeInteger(key) && key >= 1;
 }
 
-function toEntry(key: unknown, value: unknown): LogEntry {
+function toEntry(key: unknown, value: unknown, encoder: Encoder): LogEntry {
+  const malformed = (why: string) =>
+    new VaneError('CORRUPT_STATE', `the event log entry at key ${String(key)} ${why}`);
   if (
     !isOffset(key) ||
     !Array.isArray(value) ||
     typeof value[0] !== 'string' ||
-    typeof value[1] !== 'number' ||
-    !Array.isArray(value[2])
+    typeof value[1] !== 'number'
   ) {
-    throw new VaneError('CORRUPT_STATE', `the event log entry at key ${String(key)} is malformed`);
+    throw malformed('is malformed');
   }
-  const [stream, arrivalMs, events] = value as StoredBatch;
-  return { offset: key, stream, arrivalMs, events };
+  if (value.length === 3 && Array.isArray(value[2])) {
+    const [stream, arrivalMs, events] = value as LegacyBatch;
+    return { offset: key, stream, arrivalMs, events };
+  }
+  if (value.length !== 4 || !(value[2] instanceof Uint8Array) || typeof value[3] !== 'number') {
+    throw malformed('is malformed');
+  }
+  const [stream, arrivalMs, bytes, crc] = value as StoredBatch;
+  if (batchChecksum(stream, arrivalMs, bytes) !== crc) {
+    throw malformed(
+      `(batch ${key} of stream '${stream}') fails its checksum: the data file is damaged`,
+    );
+  }
+  let events: unknown;
+  try {
+    events = encoder.decode(bytes);
+  } catch {
+    events = undefined;
+  }
+  if (!Array.isArray(events)) throw malformed('holds events that cannot be decoded');
+  return { offset: key, stream, arrivalMs, events: events as Record<string, unknown>[] };
+}
+
+function batchChecksum(stream: string, arrivalMs: number, events: Uint8Array): number {
+  return checksum(stream, `\0${arrivalMs}\0`, events);
 }
 
 /**

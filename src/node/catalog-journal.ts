@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import type { Engine } from '../catalog/index.ts';
 import type { MetadataStore } from '../log/index.ts';
 import { VaneError } from '../util/index.ts';
@@ -17,6 +18,17 @@ interface JournalEntry {
    * before it was recorded: 0.
    */
   createdAt?: number;
+}
+
+/**
+ * How the catalog is stored: the entries as JSON text with its CRC-32, since the store checks
+ * its pages' structure but not the bytes of values (a changed digit in `1 minute` would re-create
+ * a different, valid view). Catalogs saved before the checksum was added are a bare entry list,
+ * read unchecked.
+ */
+interface StoredCatalog {
+  json: string;
+  crc: number;
 }
 
 /**
@@ -42,12 +54,8 @@ export class CatalogJournal {
 
   /** Re-creates the stored streams and views; a statement that no longer plans is reported, not skipped silently. */
   restore(engine: Engine): number {
-    const entries = this.store.get(KEY);
-    if (entries === undefined) return 0;
-    if (!Array.isArray(entries)) {
-      throw new VaneError('CORRUPT_STATE', 'the stored catalog is not a list of statements');
-    }
-    for (const entry of entries as JournalEntry[]) {
+    const entries = readEntries(this.store.get(KEY));
+    for (const entry of entries) {
       this.createdAt.set(entry.name, Number.isSafeInteger(entry.createdAt) ? entry.createdAt! : 0);
       try {
         engine.execute(entry.sql);
@@ -80,6 +88,31 @@ export class CatalogJournal {
           createdAt: this.createdAtOffset(view.name),
         })),
     ];
-    await this.store.put(KEY, entries);
+    const json = JSON.stringify(entries);
+    await this.store.put(KEY, { json, crc: crc32(json) } satisfies StoredCatalog);
   }
+}
+
+/** The stored entries (none if nothing is stored); CORRUPT_STATE if they are damaged. */
+function readEntries(stored: unknown): JournalEntry[] {
+  if (stored === undefined) return [];
+  let entries: unknown = stored;
+  if (!Array.isArray(stored)) {
+    const { json, crc } = (stored ?? {}) as Partial<StoredCatalog>;
+    if (typeof json !== 'string' || typeof crc !== 'number') {
+      throw new VaneError('CORRUPT_STATE', 'the stored catalog is not a list of statements');
+    }
+    if (crc32(json) !== crc) {
+      throw new VaneError('CORRUPT_STATE', 'the stored catalog fails its checksum: it is damaged');
+    }
+    try {
+      entries = JSON.parse(json);
+    } catch {
+      entries = undefined;
+    }
+  }
+  if (!Array.isArray(entries)) {
+    throw new VaneError('CORRUPT_STATE', 'the stored catalog is not a list of statements');
+  }
+  return entries as JournalEntry[];
 }

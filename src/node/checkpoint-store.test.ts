@@ -130,6 +130,38 @@ describe('CheckpointStore', () => {
     );
   });
 
+  it('refuses a checkpoint whose text was changed to other valid JSON (checksum)', async () => {
+    const metadata = new MemoryMetadataStore();
+    const store = new CheckpointStore(metadata);
+    await store.put('view', 'small', { offset: 1, savedAtMs: 1, state: { count: 12345 } });
+    const record = metadata.get('checkpoint/view/small') as { json: string };
+    await metadata.put('checkpoint/view/small', { ...record, json: record.json.replace('3', '4') });
+    expect(() => new CheckpointStore(metadata).get('view', 'small')).toThrow(
+      expect.objectContaining({
+        code: 'CORRUPT_STATE',
+        message: "the checkpoint 'checkpoint/view/small' (its text fails its checksum) is damaged",
+      }),
+    );
+
+    await store.putJson('view', 'big', { offset: 1, savedAtMs: 1 }, chunked(bigState(500), 300));
+    const partKey = 'checkpoint/part/view/big/1/1';
+    const part = metadata.get(partKey) as string;
+    const digit = /[0-9]/.exec(part)!;
+    const changed = String((Number(digit[0]) + 1) % 10);
+    await metadata.put(partKey, part.slice(0, digit.index) + changed + part.slice(digit.index + 1));
+    expect(() => new CheckpointStore(metadata).get('view', 'big')).toThrow(/fails its checksum/);
+  });
+
+  it('reads a checkpoint saved before checksums were added', async () => {
+    const metadata = new MemoryMetadataStore();
+    await metadata.put('checkpoint/view/v', { offset: 2, savedAtMs: 3, json: '{"a":1}' });
+    expect(new CheckpointStore(metadata).get('view', 'v')).toEqual({
+      offset: 2,
+      savedAtMs: 3,
+      state: { a: 1 },
+    });
+  });
+
   it('removes a checkpoint with its parts', async () => {
     const metadata = new MemoryMetadataStore();
     const store = new CheckpointStore(metadata);

@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import type { MetadataStore } from '../log/index.ts';
 import { VaneError } from '../util/index.ts';
 
@@ -23,10 +24,14 @@ export interface StoredCheckpoint {
  * engine's checkpoint data is plain JSON, and JSON.stringify plus storing strings costs about a
  * third of what encoding the same nested arrays as msgpack does (the encode runs on the event
  * loop).
+ *
+ * `crc` is the CRC-32 of the whole text: the store checks the structure of its pages but not
+ * the bytes of values, and a changed digit would otherwise restore as a different, valid state.
+ * Records saved before it was added have none and are read unchecked.
  */
 type StoredRecord =
-  | { offset: number; savedAtMs: number; json: string }
-  | { offset: number; savedAtMs: number; generation: number; parts: number };
+  | { offset: number; savedAtMs: number; crc?: number; json: string }
+  | { offset: number; savedAtMs: number; crc?: number; generation: number; parts: number };
 
 export type CheckpointKind = 'view' | 'stream';
 
@@ -84,6 +89,9 @@ export class CheckpointStore {
       json = texts.join('');
       this.partsInForce.set(key, { generation: record.generation, parts: record.parts });
     }
+    if (record.crc !== undefined && crc32(json) !== record.crc) {
+      throw damaged(`the checkpoint '${key}' (its text fails its checksum)`);
+    }
     let state: unknown;
     try {
       state = JSON.parse(json) as unknown;
@@ -113,23 +121,27 @@ export class CheckpointStore {
     const key = keyOf(kind, name);
     const previous = this.partsOf(key);
     if (chunks.length <= 1) {
+      const json = chunks[0] ?? '';
       await this.timed(stalled, () =>
-        this.metadata.put(key, { ...at, json: chunks[0] ?? '' } satisfies StoredRecord),
+        this.metadata.put(key, { ...at, crc: crc32(json), json } satisfies StoredRecord),
       );
       this.partsInForce.set(key, null);
     } else {
       const generation = (previous?.generation ?? 0) + 1;
       const writes: Promise<void>[] = [];
+      // Summed a part per turn, like the writes: the whole text at once would stall the loop.
+      let crc = 0;
       for (let i = 0; i < chunks.length; i++) {
         if (i > 0) await nextTurn();
         writes.push(
-          this.timed(stalled, () =>
-            this.metadata.put(partKeyOf(kind, name, generation, i), chunks[i]),
-          ),
+          this.timed(stalled, () => {
+            crc = crc32(chunks[i]!, crc);
+            return this.metadata.put(partKeyOf(kind, name, generation, i), chunks[i]);
+          }),
         );
       }
       await Promise.all(writes);
-      const record: StoredRecord = { ...at, generation, parts: chunks.length };
+      const record: StoredRecord = { ...at, crc, generation, parts: chunks.length };
       await this.timed(stalled, () => this.metadata.put(key, record));
       this.partsInForce.set(key, { generation, parts: chunks.length });
     }
@@ -202,6 +214,7 @@ function isRecord(value: unknown): value is StoredRecord {
   const record = value as Record<string, unknown>;
   if (!Number.isSafeInteger(record.offset) || (record.offset as number) < 0) return false;
   if (typeof record.savedAtMs !== 'number') return false;
+  if (record.crc !== undefined && !Number.isSafeInteger(record.crc)) return false;
   if (typeof record.json === 'string') return true;
   return (
     Number.isSafeInteger(record.generation) &&

@@ -343,9 +343,12 @@ function sameEvent(logged: Record<string, unknown>, sent: ClickEvent): boolean {
 }
 
 /** `kind name` of each stored catalog entry, sorted. */
+/** The names in the stored catalog: `{ json, crc }`, the JSON a list of entries. */
 function catalogNames(catalog: unknown): string[] {
-  expect(Array.isArray(catalog), 'metadata key catalog holds a list').toBe(true);
-  return (catalog as { kind: string; name: string }[])
+  const { json } = catalog as { json: string };
+  const entries: unknown = JSON.parse(json);
+  expect(Array.isArray(entries), 'metadata key catalog holds a list').toBe(true);
+  return (entries as { kind: string; name: string }[])
     .map((entry) => `${entry.kind} ${entry.name}`)
     .sort();
 }
