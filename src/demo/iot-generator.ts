@@ -66,6 +66,11 @@ export class IotModel implements EventModel {
     }
   }
 
+  /** The devices that drift warmer (about one in ten): the ones `temp_anomaly` should rank first. */
+  driftingDevices(): string[] {
+    return this.devices.filter((device) => device.driftPerMs > 0).map((device) => device.id);
+  }
+
   advance(nowMs: number): DemoEvent[] {
     if (!this.started) {
       this.started = true;

@@ -25,17 +25,32 @@ CREATE VIEW device_stats_1m WITH (keep = '5m', emit_interval = '1s') AS
   FROM TUMBLE(readings, INTERVAL '1' MINUTE)
   GROUP BY device, window_start, window_end;
 
--- Anomaly score per device: zscore(temp) is the latest reading's distance from the device's mean
--- since its first reading, in standard deviations (the baseline is the whole history: a device
--- that drifts scores higher and higher). Order by abs_z for the most anomalous devices.
+-- Anomaly score per device: z is how far the device's recent temperature is from its baseline, in
+-- units of its noise:
+--   recent   = ewma(temp, 0.1), in arrival order: the last 10 readings carry 65 % of its weight;
+--   baseline = avg(temp), the mean of every reading since the device's first;
+--   noise_sd = the standard deviation of the readings around their straight-line trend over time
+--              (stddev · √(1 − corr²), the least-squares residual), so a drift does not inflate it.
+-- A steady device's z stays within about ±1. A drifting device's recent level moves away from its
+-- baseline while its noise stays put, so its z keeps growing: at 0.5 °C a minute with 0.3 °C of
+-- noise, about 4 after five minutes and 8 after ten (trend_per_min shows the drift itself). A
+-- device overheating now scores too, the higher the longer it ran normally before (about 5 for
+-- 25 s at 88 °C after ten minutes). The baseline never forgets: after an overheat the device's
+-- noise_sd stays large, and so its z stays small, drift included. Order by abs_z for the most
+-- anomalous devices. last_seen is the latest reading (see alert_device_silent).
 CREATE VIEW temp_anomaly WITH (emit_interval = '1s') AS
   SELECT device,
          last(temp) AS temp,
+         ewma(temp, 0.1) AS recent_temp,
          avg(temp) AS baseline_temp,
-         stddev(temp) AS baseline_sd,
-         zscore(temp) AS z,
-         abs(zscore(temp)) AS abs_z,
-         count(*) AS readings
+         stddev(temp) * sqrt(1 - corr(temp, ts) * corr(temp, ts)) AS noise_sd,
+         regr_slope(temp, ts) * 60000 AS trend_per_min,
+         (ewma(temp, 0.1) - avg(temp))
+           / (stddev(temp) * sqrt(1 - corr(temp, ts) * corr(temp, ts))) AS z,
+         abs((ewma(temp, 0.1) - avg(temp))
+           / (stddev(temp) * sqrt(1 - corr(temp, ts) * corr(temp, ts)))) AS abs_z,
+         count(*) AS readings,
+         max(ts) AS last_seen
   FROM readings
   GROUP BY device;
 
@@ -48,16 +63,27 @@ CREATE VIEW alert_overheating WITH (keep = '1m') AS
   GROUP BY device, site, window_start, window_end
   HAVING avg(temp) > 70;
 
--- Alert: devices that went silent. A session is a run of readings less than 10 s apart; with EMIT
--- FINAL a session's row appears only once it has ended, i.e. once the stream's other devices have
--- moved event time 10 s (plus the lateness) past the device's last reading: the device has been
--- silent that long. last_seen is its last reading. Rows leave five minutes after the session ends;
--- a device that comes back starts a new session (and a new row when it fails again).
-CREATE VIEW alert_device_silent WITH (keep = '5m') AS
-  SELECT device, window_start, window_end,
+-- Alert: devices silent now, with no reading for at least 10 s. A view has no clock of its own
+-- (now() is for snapshot queries only), so silence is measured in event time, as follows. Each
+-- row is a five-minute window, sliding every 5 s, in which the device's last reading (last_seen)
+-- came at least 10 s before the window's end; silent_ms is that gap, the silence as of
+-- window_end. EMIT FINAL: a window counts once it is finished, i.e. once the newest reading of any
+-- device, minus the 2 s lateness, has passed its end; keep = the 5 s slide, so a silent device
+-- has one row (for a moment two, after a stall of the whole stream): its latest finished window,
+-- which moves on every 5 s with silent_ms growing.
+-- So, while the other devices keep reporting, a device is listed 10 to 17 s after its last
+-- reading, stays listed while it is silent, and leaves within 7 s of reporting again. Limits: a
+-- device silent for more than five minutes leaves (no window holds its last reading any more); a
+-- device that never reported is never listed; and if every device stops, event time stops and
+-- the view stands still. The exact answer on the server's clock, at any silence length, is a
+-- snapshot query: SELECT device, last_seen FROM temp_anomaly
+--                  WHERE last_seen < now() - INTERVAL '10' SECOND
+CREATE VIEW alert_device_silent WITH (keep = '5s') AS
+  SELECT device, site, window_start, window_end,
          max(ts) AS last_seen,
-         count(*) AS readings,
+         window_end - max(ts) AS silent_ms,
          last(battery) AS battery
-  FROM SESSION(readings, INTERVAL '10' SECOND)
-  GROUP BY device, window_start, window_end
+  FROM HOP(readings, INTERVAL '5' SECOND, INTERVAL '5' MINUTE)
+  GROUP BY device, site, window_start, window_end
+  HAVING window_end - max(ts) >= INTERVAL '10' SECOND
   EMIT FINAL;

@@ -52,7 +52,10 @@ CREATE VIEW bollinger_1m WITH (keep = '5m') AS
 -- Alert (a view whose name starts with alert_): a symbol trading far more than usual. A row exists
 -- while a 10-second window's volume is over the threshold, and leaves one minute after the window.
 -- Normal volume is about 3,000 shares per symbol in 10 s at the default rate; raise the threshold
--- if you raise --rate.
+-- if you raise --rate. The threshold is fixed because a window's group sees only its own trades:
+-- comparing the volume with the symbol's usual volume would take a second, longer window (a join)
+-- or a window function, and the dialect has neither (docs/demo.md, "Where the SQL is an
+-- approximation").
 CREATE VIEW alert_volume_spike WITH (keep = '1m') AS
   SELECT symbol, window_start, window_end,
          sum(qty) AS volume, count(*) AS trades, max(qty) AS largest_trade, last(price) AS price
