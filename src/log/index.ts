@@ -7,6 +7,7 @@ export type { EventLog, LogEntry } from './event-log.ts';
 export type { MetadataStore } from './metadata-store.ts';
 export { MemoryEventLog, MemoryMetadataStore } from './memory.ts';
 export {
+  DamagedLogError,
   LMDB_FILE_NAME,
   LmdbEventLog,
   LmdbMetadataStore,

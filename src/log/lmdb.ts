@@ -22,6 +22,23 @@ import type { EventLog, LogEntry } from './event-log.ts';
 import { checkLmdbFile } from './lmdb-file-check.ts';
 import type { MetadataStore } from './metadata-store.ts';
 
+/**
+ * Logged batches `from` to `to` (inclusive) cannot be read as stored: missing from the middle of
+ * the log, or failing their checksum. CORRUPT_STATE; a reader that goes on past the damage (a
+ * data check) resumes after `to`.
+ */
+export class DamagedLogError extends VaneError {
+  override readonly name = 'DamagedLogError';
+
+  constructor(
+    readonly from: number,
+    readonly to: number,
+    message: string,
+  ) {
+    super('CORRUPT_STATE', message);
+  }
+}
+
 /** The file (plus `vane.lmdb-lock`) that holds the log and the metadata inside the data dir. */
 export const LMDB_FILE_NAME = 'vane.lmdb';
 
@@ -279,25 +296,24 @@ export class LmdbEventLog implements EventLog {
     let next = fromOffset;
     while (next <= toOffset) {
       const chunk = readingData(() =>
-        Array.from(
-          this.#db.getRange({ start: next, end: toOffset + 1, limit: READ_CHUNK }),
-          ({ key, value }) => toEntry(key, value, this.#encoder),
-        ),
+        Array.from(this.#db.getRange({ start: next, end: toOffset + 1, limit: READ_CHUNK })),
       );
       // Retention may have deleted the entries below #deletingBelow since `next` was reached.
       const expected = Math.max(next, this.#deletingBelow);
-      const first = chunk[0];
-      if (first === undefined) {
+      if (chunk.length === 0) {
         if (expected > toOffset) return;
         throw missingBatches(expected, toOffset + 1);
       }
-      if (first.offset > expected) throw missingBatches(expected, first.offset);
-      for (let i = 1; i < chunk.length; i++) {
-        const follows = chunk[i - 1]!.offset + 1;
-        if (chunk[i]!.offset !== follows) throw missingBatches(follows, chunk[i]!.offset);
+      let follows = expected;
+      for (const { key, value } of chunk) {
+        // The first may be below `expected` (a deletion not committed yet), none above.
+        if (isOffset(key) && key > follows) throw missingBatches(follows, key);
+        // Entries before a damaged one are yielded first, so a reader knows where it is.
+        const entry = toEntry(key, value, this.#encoder);
+        yield entry;
+        follows = entry.offset + 1;
       }
-      yield* chunk;
-      next = chunk[chunk.length - 1]!.offset + 1;
+      next = follows;
     }
   }
 
@@ -476,10 +492,11 @@ function readingData<T>(read: () => T): T {
 }
 
 /** Batches `from` to `before - 1` should be in the log and are not. */
-function missingBatches(from: number, before: number): VaneError {
+function missingBatches(from: number, before: number): DamagedLogError {
   const which = before - from === 1 ? `batch ${from} is` : `batches ${from} to ${before - 1} are`;
-  return new VaneError(
-    'CORRUPT_STATE',
+  return new DamagedLogError(
+    from,
+    before - 1,
     `the event log is damaged: ${which} missing although the log holds later ones`,
   );
 }
@@ -513,8 +530,11 @@ function toEntry(key: unknown, value: unknown, encoder: Encoder): LogEntry {
   }
   const [stream, arrivalMs, bytes, crc] = value as StoredBatch;
   if (batchChecksum(stream, arrivalMs, bytes) !== crc) {
-    throw malformed(
-      `(batch ${key} of stream '${stream}') fails its checksum: the data file is damaged`,
+    throw new DamagedLogError(
+      key,
+      key,
+      `the event log entry at key ${key} (batch ${key} of stream '${stream}') fails its ` +
+        'checksum: the data file is damaged',
     );
   }
   let events: unknown;

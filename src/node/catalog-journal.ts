@@ -8,7 +8,7 @@ const KEY = 'catalog';
 /** Views made for ad-hoc SQL subscriptions: shared while subscribed, never persisted. */
 export const QUERY_VIEW_PREFIX = '__query_';
 
-interface JournalEntry {
+export interface JournalEntry {
   kind: 'stream' | 'view';
   name: string;
   sql: string;
@@ -54,7 +54,7 @@ export class CatalogJournal {
 
   /** Re-creates the stored streams and views; a statement that no longer plans is reported, not skipped silently. */
   restore(engine: Engine): number {
-    const entries = readEntries(this.store.get(KEY));
+    const entries = readStoredCatalog(this.store);
     for (const entry of entries) {
       this.createdAt.set(entry.name, Number.isSafeInteger(entry.createdAt) ? entry.createdAt! : 0);
       try {
@@ -93,8 +93,9 @@ export class CatalogJournal {
   }
 }
 
-/** The stored entries (none if nothing is stored); CORRUPT_STATE if they are damaged. */
-function readEntries(stored: unknown): JournalEntry[] {
+/** The stored catalog's entries (none if nothing is stored); CORRUPT_STATE if it is damaged. */
+export function readStoredCatalog(store: MetadataStore): readonly JournalEntry[] {
+  const stored = store.get(KEY);
   if (stored === undefined) return [];
   let entries: unknown = stored;
   if (!Array.isArray(stored)) {

@@ -101,6 +101,12 @@ export class CheckpointStore {
     return { offset: record.offset, savedAtMs: record.savedAtMs, state };
   }
 
+  /** The names of the views or streams that have a checkpoint stored. */
+  names(kind: CheckpointKind): string[] {
+    const prefix = keyOf(kind, '');
+    return this.metadata.keys(prefix).map((key) => key.slice(prefix.length));
+  }
+
   put(kind: CheckpointKind, name: string, checkpoint: StoredCheckpoint): Promise<void> {
     const { offset, savedAtMs } = checkpoint;
     return this.putJson(kind, name, { offset, savedAtMs }, [JSON.stringify(checkpoint.state)]);
