@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { VaneClientError } from '../client/index.ts';
+import { VaneError } from '../util/index.ts';
 import { integerOption, serverTarget, serverUrls } from './cli-options.ts';
-import { parseOrder, parseWhere } from './tail-options.ts';
+import { ExitCode } from './exit-codes.ts';
+import { parseOrder, parseWhere, tailFailure } from './tail-options.ts';
 
 describe('server URLs', () => {
   it('derive the WebSocket URL from --url, whichever form it takes', () => {
@@ -64,6 +67,35 @@ describe('tail filters', () => {
     );
     expect(() => parseWhere(['n=x'], columns, ['n'], 'v')).toThrow(/expected a number/);
     expect(() => parseWhere(['symbol'], columns, ['symbol'], 'v')).toThrow(/column=value/);
+  });
+
+  it('take a timestamp as epoch ms or ISO-8601 with time and zone, as the server does', () => {
+    const at = [{ name: 'ts', type: 'TIMESTAMP' }];
+    expect(
+      parseWhere(['ts=1767225600000', 'ts=2026-01-01T00:00:00.5+01:00'], at, ['ts'], 'v'),
+    ).toEqual({ ts: [1767225600000, '2026-01-01T00:00:00.5+01:00'] });
+    for (const bad of ['yesterday', '2026-01-01', '2026-01-01T00:00:00', '2026-13-45T99:00Z']) {
+      let thrown: unknown;
+      try {
+        parseWhere([`ts=${bad}`], at, ['ts'], 'v');
+      } catch (error) {
+        thrown = error;
+      }
+      // INVALID_OPTION: main.ts reports it as bad usage, exit code 2.
+      expect(thrown, bad).toBeInstanceOf(VaneError);
+      expect((thrown as VaneError).code).toBe('INVALID_OPTION');
+      expect((thrown as VaneError).message).toMatch(/ts is a TIMESTAMP column, expected ISO-8601/);
+    }
+  });
+
+  it('make a where the server refuses bad usage (exit code 2), other refusals as usual', () => {
+    const where = new VaneClientError('INVALID_FIELD', 'where.ts: expected an ISO-8601 timestamp');
+    expect(tailFailure(where, 'ws://h/v1/ws')).toMatchObject({
+      exitCode: ExitCode.usage,
+      message: '--where refused by the server: where.ts: expected an ISO-8601 timestamp',
+    });
+    const view = new VaneClientError('UNKNOWN_VIEW', 'no view v');
+    expect(tailFailure(view, 'ws://h/v1/ws')).toMatchObject({ exitCode: ExitCode.notFound });
   });
 
   it('read --order', () => {

@@ -13,6 +13,13 @@ Commands:
   types      TypeScript types for a server's streams and views (vane types --help)
 
 Every command takes --help and prints examples.
+
+Examples:
+  vane demo                                    live demo data at http://127.0.0.1:7070/
+  vane serve --dev --init schema.sql           a dev server with your streams and views
+  vane publish trades trades.ndjson            send events from a file
+  vane tail last_price --where symbol=AAPL     watch a view change live
+  vane sql "SHOW VIEWS"                        ask a server what it has
 `;
 
 type Command = (argv: string[]) => Promise<void>;

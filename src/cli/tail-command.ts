@@ -10,11 +10,10 @@ import {
   usageError,
   type ServerTarget,
 } from './cli-options.ts';
-import { clientFailure } from './client-failure.ts';
 import { openSession } from './client-session.ts';
 import { CliError, ExitCode, runClientCommand } from './exit-codes.ts';
 import { requestJson } from './server-request.ts';
-import { parseOrder, parseWhere } from './tail-options.ts';
+import { parseOrder, parseWhere, tailFailure } from './tail-options.ts';
 import { TailScreen } from './tail-screen.ts';
 import { watchStream } from './tail-stream.ts';
 import { watchView } from './tail-view.ts';
@@ -169,7 +168,7 @@ function watch(server: ServerTarget, target: TailTarget, live: boolean): Promise
           target.kind === 'view' ? 'rows' : 'recent events'
         } · Ctrl-C quits · ${server.wsUrl}`,
       changed: () => screen?.invalidate(),
-      failed: (error) => finish(clientFailure(error, server.wsUrl)),
+      failed: (error) => finish(tailFailure(error, server.wsUrl)),
     };
     const source = target.kind === 'view' ? watchView(context) : watchStream(context);
     if (source !== undefined && !finished) {

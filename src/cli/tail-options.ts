@@ -1,10 +1,14 @@
+import type { VaneClientError } from '../client/index.ts';
 import type { WireColumn } from '../protocol/index.ts';
 import { usageError } from './cli-options.ts';
+import { clientFailure } from './client-failure.ts';
+import { CliError, ExitCode } from './exit-codes.ts';
 
 /**
  * `--where col=value` and `--order col:desc` as subscription options. Pure. Values take the
  * column's type (numbers for BIGINT/DOUBLE, true/false for BOOLEAN, epoch ms for a numeric
- * TIMESTAMP); a column given twice accepts either value.
+ * TIMESTAMP, else ISO-8601 as the server takes it); a column given twice accepts either value.
+ * Every bad term is a usage error (exit code 2), found here rather than by the server.
  */
 export function parseWhere(
   terms: readonly string[],
@@ -32,6 +36,17 @@ export function parseWhere(
   );
 }
 
+/**
+ * A subscription the server refused for its `where` (INVALID_FIELD `where…`) is a bad --where:
+ * exit code 2, as when parseWhere refuses it, whichever side notices. The rest as any command.
+ */
+export function tailFailure(error: VaneClientError, wsUrl: string): CliError {
+  if (error.code === 'INVALID_FIELD' && error.message.startsWith('where')) {
+    return new CliError(ExitCode.usage, `--where refused by the server: ${error.message}`);
+  }
+  return clientFailure(error, wsUrl);
+}
+
 /** `col`, `col:asc` or `col:desc`. */
 export function parseOrder(text: string, columns: readonly WireColumn[]): [string, 'asc' | 'desc'] {
   const at = text.lastIndexOf(':');
@@ -48,6 +63,9 @@ export function parseOrder(text: string, columns: readonly WireColumn[]): [strin
   return [name, direction];
 }
 
+/** The ISO-8601 form the server takes in a `where` (src/hub/filter.ts): date, time and zone. */
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
 function typedValue(text: string, type: string, name: string): unknown {
   if (type === 'BIGINT' || type === 'DOUBLE') {
     const value = Number(text);
@@ -60,6 +78,13 @@ function typedValue(text: string, type: string, name: string): unknown {
     if (text === 'true' || text === 'false') return text === 'true';
     throw usageError(`--where ${name}=${text}: ${name} is BOOLEAN, expected true or false`);
   }
-  if (type === 'TIMESTAMP' && /^-?\d+$/.test(text)) return Number(text);
+  if (type === 'TIMESTAMP') {
+    if (/^-?\d+$/.test(text)) return Number(text);
+    if (ISO_TIMESTAMP.test(text) && Number.isFinite(Date.parse(text))) return text;
+    throw usageError(
+      `--where ${name}=${text}: ${name} is a TIMESTAMP column, expected ISO-8601 with a time ` +
+        `and a zone (2026-01-01T09:30:00Z) or epoch milliseconds`,
+    );
+  }
   return text;
 }

@@ -53,6 +53,34 @@ describe('client commands with a bad token', () => {
     expect(bad.stderr).toMatch(/refused the token \(401/);
   });
 
+  it('types and publish with a bad, missing, wrongly signed or expired token: 401, exit code 4', async () => {
+    const cases = [
+      { args: ['types'], token: 'not.a.jwt' },
+      { args: ['types'], token: undefined },
+      { args: ['publish', 'trades'], token: await signToken({ secret: `not-${SECRET}` }) },
+      {
+        args: ['publish', 'trades'],
+        token: await signToken({ exp: Math.floor(Date.now() / 1000) - 60 }),
+      },
+    ];
+    const event = `{"symbol":"A","price":1,"qty":1,"ts":1,"trade_id":"t401"}\n`;
+    const tokenArgs = (token: string | undefined) =>
+      token === undefined ? [] : ['--token', token];
+    const runs = await Promise.all(
+      cases.map(({ args, token }) =>
+        runVane([...args, '--url', server.url, ...tokenArgs(token)], { input: event }),
+      ),
+    );
+    runs.forEach((run, i) => {
+      const command = cases[i]!.args[0]!;
+      expect(run.code, `${command} #${i}: ${run.stderr}`).toBe(4);
+      expect(run.stderr).toMatch(
+        new RegExp(`^vane ${command}: the server refused the token \\(401 UNAUTHORIZED\\)`),
+      );
+      expect(run.stdout).toBe('');
+    });
+  });
+
   it('a valid token without the right: exit code 4, saying it is not allowed', async () => {
     const reader = await signToken({ publish: [], subscribe: ['*'] });
     const ddl = await runVane([

@@ -89,6 +89,38 @@ describe('vane tail', () => {
     expect(run.stderr).toMatch(/UNKNOWN_VIEW/);
   });
 
+  it('refuses a bad --where with exit code 2, however it is bad', async () => {
+    const cases = [
+      {
+        args: ['last_price', '--where', 'symbolTA'],
+        error: /--where 'symbolTA': expected column=value/,
+      },
+      {
+        args: ['last_price', '--where', 'price=1'],
+        error: /not a column view last_price can filter on \(symbol\)/,
+      },
+      {
+        args: ['trades', '--where', 'qty=lots'],
+        error: /qty is a DOUBLE column, expected a number/,
+      },
+      // A timestamp the server would refuse (it did, as INVALID_FIELD, exit code 6).
+      {
+        args: ['trades', '--where', 'ts=yesterday'],
+        error: /ts is a TIMESTAMP column, expected ISO-8601/,
+      },
+    ];
+    // Concurrently: each run is mostly the child's start-up.
+    const runs = await Promise.all(
+      cases.map(({ args }) => runVane(['tail', ...args, '--url', server.url])),
+    );
+    runs.forEach((run, i) => {
+      expect(run.code, `${cases[i]!.args.join(' ')}: ${run.stderr}`).toBe(2);
+      expect(run.stderr).toMatch(cases[i]!.error);
+      expect(run.stderr).toContain("Run 'vane tail --help' for usage.");
+      expect(run.stdout).toBe('');
+    });
+  });
+
   it('refuses --limit without --order, exit code 2', async () => {
     const run = await runVane(['tail', 'last_price', '--limit', '3', '--url', server.url]);
     expect(run.code).toBe(2);

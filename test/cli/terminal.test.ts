@@ -1,9 +1,9 @@
 /**
  * The CLI on a terminal, run under `script`, which gives it a pseudo-terminal: `vane tail` draws
  * the live table in place (cursor movement, hidden cursor) instead of printing JSON lines and
- * Ctrl-C typed into the terminal ends it with exit code 0; `vane publish` shows its progress line
- * on stderr while it runs. Skips with a warning where util-linux's `script` is missing (CI=true:
- * fails).
+ * Ctrl-C typed into the terminal ends it with exit code 0, while `vane tail --json` prints JSON
+ * lines even there; `vane publish` shows its progress line on stderr while it runs. Skips with a
+ * warning where util-linux's `script` is missing (CI=true: fails).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -85,6 +85,43 @@ describe.skipIf(!haveScript)('the CLI on a terminal', () => {
         new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000)),
       ]);
       expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('tail --json prints JSON lines on a terminal too, not the table, and exits 0 on Ctrl-C', async () => {
+    await publish(trade('TTYJ', 7));
+    const child = inTerminal(`tail last_price --json --where symbol=TTYJ --url ${server.url}`);
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    try {
+      const first = await waitForOutput(child, (out) => out.includes('"symbol":"TTYJ"'));
+      await publish(trade('TTYJ', 8.5));
+      const output = await waitForOutput(child, (out) => out.includes('"price":8.5'));
+      child.stdin.write('\x03'); // Ctrl-C, through the terminal
+      const code = await Promise.race([
+        exited,
+        new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000)),
+      ]);
+      expect(code).toBe(0);
+      // The terminal ends lines with CR LF; every line is one JSON change, in order.
+      const text = `${first}${output}`;
+      const changes = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as unknown);
+      expect(changes[0]).toEqual({
+        op: 'upsert',
+        row: { symbol: 'TTYJ', price: 7, volume: 1, n: 1 },
+      });
+      expect(changes.at(-1)).toEqual({
+        op: 'upsert',
+        row: { symbol: 'TTYJ', price: 8.5, volume: 2, n: 2 },
+      });
+      // No table: no escape sequences (hidden cursor, cursor movement), no header line.
+      expect(text).not.toContain(String.fromCharCode(27));
+      expect(text).not.toMatch(/symbol\s+price\s+volume\s+n/);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
