@@ -1,4 +1,4 @@
-import type { WireColumn } from '../../src/protocol/index.ts';
+import type { WireColumn } from '../../src/client/index.ts';
 import { el, flash } from './dom.ts';
 import { formatCell, titleOf } from './format.ts';
 import { rowId } from './row-keys.ts';

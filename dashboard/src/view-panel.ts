@@ -1,27 +1,48 @@
 import type { LiveTable, OrderBy, VaneClient, ViewInfo } from '../../src/client/index.ts';
 import { el } from './dom.ts';
 import { frameScheduler } from './frame-scheduler.ts';
+import { rowOrder } from './row-order.ts';
 import { RowTable, isNumeric } from './row-table.ts';
 import { seriesKeyColumns, seriesLabel } from './row-keys.ts';
 import { SeriesChart } from './series-chart.ts';
 
 type Row = Record<string, unknown>;
 
-/** Rows shown at most: a top-N subscription of this many, in the chosen order. */
+/** Rows shown at most, in the chosen order. */
 export const ROW_LIMIT = 100;
+/**
+ * A view of up to this many rows is followed whole and ordered here: that subscription resumes
+ * from its offset after a reconnect. Past it the panel switches to a server-side top-N of
+ * ROW_LIMIT rows, which the server always restarts with a fresh snapshot (docs/protocol.md).
+ */
+export const FULL_VIEW_MAX_ROWS = 5_000;
 const SAMPLE_MS = 200;
 
+/** How the table came back after a reconnect: from its offset, or as a fresh snapshot. */
+export type Continuity = 'resumed' | 'reloaded';
+
 /**
- * One view, live: a top-N subscription (ROW_LIMIT rows, ordered by a column the user picks by
- * clicking its header), shown as a table that updates in place and as a chart of one numeric
- * column per group. Table renders are batched per animation frame; the chart samples the table
- * every SAMPLE_MS. Showing another view ends this view's subscription.
+ * One view, live: a subscription to the whole view (or, for a view of more than
+ * FULL_VIEW_MAX_ROWS rows, a server-side top-N), shown as a table of ROW_LIMIT rows ordered by
+ * a column the user picks by clicking its header, that updates in place, and as a chart of one
+ * numeric column per group. Table renders are batched per animation frame; the chart samples the
+ * table every SAMPLE_MS. Showing another view ends this view's subscription.
+ *
+ * After a reconnect the first change of the table tells whether the SDK resumed the
+ * subscription (deltas from its offset, `recovered: true`) or reloaded it (a fresh snapshot: a
+ * server restart, history too short, a top-N); the Rows bar shows which, and keeps a count of
+ * each in `data-resumed` and `data-reloaded` (the browser tests read them).
  */
 export class ViewPanel {
   private view: ViewInfo | undefined;
   private table: LiveTable<Row> | undefined;
   private rowTable: RowTable | undefined;
   private order: [string, 'asc' | 'desc'] | undefined;
+  /** 'full': the whole view, ordered here; 'top': the server's top-N (a large view). */
+  private mode: 'full' | 'top' = 'full';
+  private compare: ((a: Row, b: Row) => number) | undefined;
+  /** Views found larger than FULL_VIEW_MAX_ROWS: shown as a top-N from the start next time. */
+  private readonly largeViews = new Set<string>();
   private chartColumn: string | undefined;
   private readonly chart: SeriesChart;
   private readonly chartBox = el('div', { class: 'chart' });
@@ -33,6 +54,15 @@ export class ViewPanel {
     'aria-label': 'Chart column',
   });
   private readonly count = el('span', { class: 'row-count' });
+  private readonly continuity = el('span', {
+    class: 'continuity',
+    'data-resumed': 0,
+    'data-reloaded': 0,
+  });
+  private resumed = 0;
+  private reloaded = 0;
+  /** The connection came back (or the table was reset): the next change says how. */
+  private verdictPending = false;
   private sampler: ReturnType<typeof setInterval> | undefined;
   private quietNext = true;
   private readonly renderSoon = frameScheduler(() => this.renderRows());
@@ -58,7 +88,13 @@ export class ViewPanel {
       el(
         'div',
         { class: 'table-section' },
-        el('div', { class: 'section-bar' }, el('h3', { text: 'Rows' }), this.count),
+        el(
+          'div',
+          { class: 'section-bar' },
+          el('h3', { text: 'Rows' }),
+          this.continuity,
+          this.count,
+        ),
         this.tableBox,
       ),
     );
@@ -95,7 +131,15 @@ export class ViewPanel {
       : view.key[0] === undefined
         ? undefined
         : [view.key[0], 'asc'];
+    this.mode = this.largeViews.has(view.name) ? 'top' : 'full';
+    this.continuity.textContent = '';
+    delete this.continuity.dataset['continuity'];
     this.subscribe();
+  }
+
+  /** The client reconnected: the table's next change shows whether it resumed or reloaded. */
+  reconnected(): void {
+    if (this.table !== undefined) this.verdictPending = true;
   }
 
   private subscribe(): void {
@@ -103,19 +147,35 @@ export class ViewPanel {
     if (view === undefined) return;
     this.table?.unsubscribe();
     this.chart.reset();
+    this.verdictPending = false;
+    this.container.dataset['mode'] = this.mode;
     this.rowTable = new RowTable(view.columns, view.key, (column) => this.orderBy(column));
-    this.rowTable.showOrder(this.order?.[0], this.order?.[1] ?? 'asc');
+    this.showOrder();
     this.tableBox.replaceChildren(this.rowTable.element);
     const orderBy: OrderBy<Row> | undefined = this.order === undefined ? undefined : [this.order];
     const table = this.client.subscribe<string>(
       view.name,
-      orderBy === undefined ? {} : { orderBy, limit: ROW_LIMIT },
+      this.mode === 'top' && orderBy !== undefined ? { orderBy, limit: ROW_LIMIT } : {},
     );
     this.table = table;
     this.quietNext = true;
     table.on('change', (change) => {
+      if (this.verdictPending) {
+        this.verdictPending = false;
+        this.showContinuity(change.snapshot ? 'reloaded' : 'resumed');
+      }
+      if (this.mode === 'full' && table.size > FULL_VIEW_MAX_ROWS) {
+        this.largeViews.add(view.name);
+        this.mode = 'top';
+        this.subscribe();
+        return;
+      }
       if (change.snapshot) this.quietNext = true;
       this.renderSoon();
+    });
+    // A gap in the frames: the SDK starts over with a fresh snapshot.
+    table.on('reset', () => {
+      this.verdictPending = true;
     });
     table.on('error', (error) => {
       if (this.table !== table) return;
@@ -125,20 +185,61 @@ export class ViewPanel {
     this.sampler = setInterval(() => this.sample(), SAMPLE_MS);
   }
 
-  /** A header click: order by that column, descending first; a second click flips it. */
+  /**
+   * A header click: order by that column, descending first; a second click flips it. The whole
+   * view is re-ordered here at once; a top-N is subscribed again in the new order.
+   */
   private orderBy(column: string): void {
     const direction = this.order?.[0] === column && this.order[1] === 'desc' ? 'asc' : 'desc';
     this.order = [column, direction];
-    this.subscribe();
+    if (this.mode === 'top') {
+      this.subscribe();
+      return;
+    }
+    this.showOrder();
+    this.renderSoon();
+  }
+
+  private showOrder(): void {
+    const order = this.order;
+    this.compare =
+      order === undefined || this.view === undefined
+        ? undefined
+        : rowOrder(order[0], order[1], this.view.key);
+    this.rowTable?.showOrder(order?.[0], order?.[1] ?? 'asc');
   }
 
   private renderRows(): void {
     const table = this.table;
     if (table === undefined || this.rowTable === undefined) return;
-    const rows = table.rows().slice(0, ROW_LIMIT);
+    let rows = table.rows();
+    // A top-N arrives in order (the SDK keeps it so); the whole view is ordered here.
+    if (this.mode === 'full' && this.compare !== undefined) rows.sort(this.compare);
+    rows = rows.slice(0, ROW_LIMIT);
     this.rowTable.render(rows, this.quietNext);
     this.quietNext = false;
-    this.count.textContent = `${table.size} row${table.size === 1 ? '' : 's'}`;
+    const size = table.size;
+    this.count.textContent =
+      this.mode === 'top'
+        ? `top ${ROW_LIMIT} of a large view`
+        : size > ROW_LIMIT
+          ? `${ROW_LIMIT} of ${size} rows`
+          : `${size} row${size === 1 ? '' : 's'}`;
+  }
+
+  private showContinuity(kind: Continuity): void {
+    if (kind === 'resumed') this.resumed += 1;
+    else this.reloaded += 1;
+    const time = new Date().toLocaleTimeString('en-GB');
+    this.continuity.dataset['continuity'] = kind;
+    this.continuity.dataset['resumed'] = String(this.resumed);
+    this.continuity.dataset['reloaded'] = String(this.reloaded);
+    this.continuity.textContent = `${kind} ${time}`;
+    this.continuity.title =
+      kind === 'resumed'
+        ? 'Resumed from its offset after a reconnect: the server sent only the missed changes.'
+        : 'Reloaded from a fresh snapshot: the server restarted, its history no longer reached ' +
+          'back, the view is a top-N, or frames were missed.';
   }
 
   /** One chart point per group: the value of its newest window (or its only row). */

@@ -17,6 +17,8 @@ export type { ConnectOptions, StreamSubscribeOptions, SubscribeOptions, Where } 
 export type { Change, OrderBy } from './keyed-rows.ts';
 export { LiveTable } from './live-table.ts';
 export type { Catalog, ServerStats, StreamInfo, ViewInfo } from './server-info.ts';
+/** A column as the server describes it: `LiveTable.columns`, `ViewInfo.columns`. */
+export type { WireColumn } from '../protocol/index.ts';
 export type { LiveTableEvents } from './live-table.ts';
 export { StreamSubscription } from './stream-subscription.ts';
 export type { StreamSubscriptionEvents } from './stream-subscription.ts';

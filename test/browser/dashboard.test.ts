@@ -1,8 +1,12 @@
 /**
  * The dashboard in a real browser (system Chromium through playwright-core) against a real
- * server fed by a publisher in this process: live rows, the SQL console, alerts, and a server
- * restart that the page rides out (reconnecting, then live rows again). Screenshots of each step
- * go to a fresh temporary directory, printed at the end.
+ * server fed by a publisher in this process: live rows updated in place (same `<tr>`, changed
+ * cells flash), server stats, the SQL console, alerts, 50 chart lines at 10 updates a second,
+ * a view too large to follow whole shown as a server-side top 100, a dropped connection the open
+ * view resumes from (its offset: no reload), and a server restart that the page rides out
+ * (reconnecting, then a fresh snapshot: a new epoch cannot resume).
+ * The page talks to the server through a TCP proxy (tcp-proxy.ts) that can cut its connections.
+ * Screenshots of each step go to a fresh temporary directory, printed at the end.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaneServer } from '../../src/node/index.ts';
 import { chromiumAvailable, launchChromium } from './chromium.ts';
 import { Publisher, SCHEMA, startFixtureServer } from './fixture.ts';
+import { continuity, isCurrentElement, stat, watchRowUpdate } from './page-checks.ts';
+import { TcpProxy } from './tcp-proxy.ts';
 
 const WAIT_MS = 10_000;
 
@@ -20,6 +26,7 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
   let shots: string;
   let server: VaneServer;
   let publisher: Publisher;
+  let proxy: TcpProxy;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
@@ -31,6 +38,7 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
     await server.node.executeSql(SCHEMA, { admin: true });
     publisher = new Publisher(`${server.url.replace(/^http/, 'ws')}/v1/ws`);
     publisher.start(100);
+    proxy = await TcpProxy.start(server.port);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -39,6 +47,7 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await proxy?.close();
     publisher?.stop();
     await server?.stop();
     if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
@@ -85,16 +94,33 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
   });
 
   it('shows a view whose rows change live, with rates and server stats', async () => {
-    await page.goto(`${server.url}/#view=last_price`);
+    await page.goto(`${proxy.url}/#view=last_price`);
     await page.waitForSelector('#connection[data-state="open"]');
     await page.waitForSelector('#view tr[data-key=\'["AAPL"]\']');
     const before = await cell('["AAPL"]', 'trades');
     await cellChanges('["AAPL"]', 'trades', before);
-    const eventsPerSecond = page.locator('[data-stat="events-per-second"] .stat-value');
-    await expect.poll(() => eventsPerSecond.textContent()).toMatch(/^[1-9]/);
     await page.waitForSelector('#catalog li[data-name="trades"] .rate:not(.idle)');
     await page.waitForSelector('#view .chart canvas');
     expect(await page.locator('#view table.rows tbody tr').count()).toBe(8);
+
+    // The next render that touches AAPL rewrites its changed cells in the same <tr>, and every
+    // changed cell flashes.
+    const selector = `#view table.rows tbody tr[data-key='["AAPL"]']`;
+    const row = (await page.$(selector))!;
+    const update = await watchRowUpdate(page, row, WAIT_MS);
+    expect(update.changedCells).toBeGreaterThan(0);
+    expect(update.flashedCells).toBe(update.changedCells);
+    expect(await isCurrentElement(page, row, selector)).toBe(true);
+
+    // Server stats: two WebSockets (the page, the publisher), two subscriptions (the page's
+    // last_price and its alert view overheating), and the ack latency of the publishes.
+    await expect
+      .poll(() => stat(page, 'events-per-second'), { timeout: WAIT_MS })
+      .toMatch(/^[1-9]/);
+    await expect.poll(() => stat(page, 'subscriptions'), { timeout: WAIT_MS }).toBe('2');
+    await expect.poll(() => stat(page, 'connections'), { timeout: WAIT_MS }).toBe('2');
+    expect(await stat(page, 'ack-p50')).toMatch(/^[\d.]+ ms$/);
+    expect(await stat(page, 'ack-p99')).toMatch(/^[\d.]+ ms$/);
     await page.screenshot({ path: join(shots, '1-live-view.png') });
   });
 
@@ -175,7 +201,10 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
         };
         requestAnimationFrame(frame);
       })`);
-      console.info('50 series at 10 updates/s:', measured);
+      console.log(
+        `50 series at 10 updates/s: ${measured.fps.toFixed(1)} fps, ` +
+          `longest frame ${measured.longestFrameMs.toFixed(1)} ms (over 2 s)`,
+      );
       // Loose bounds: the machine is shared; a rebuild per update would miss them by far.
       expect(measured.fps).toBeGreaterThan(20);
       expect(measured.longestFrameMs).toBeLessThan(250);
@@ -185,21 +214,68 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
     }
   });
 
-  it('shows reconnecting while the server is down and resumes live rows after it restarts', async () => {
+  it('shows a view of more rows than it follows whole as a server-side top 100', async () => {
+    await server.node.executeSql(
+      `CREATE STREAM wide (k STRING, v DOUBLE);
+       CREATE VIEW wide_keys WITH (emit_interval = '100ms') AS
+         SELECT k, last(v) AS v FROM wide GROUP BY k;`,
+      { admin: true },
+    );
+    // One more row than FULL_VIEW_MAX_ROWS (dashboard/src/view-panel.ts).
+    const events = Array.from({ length: 5_001 }, (_, i) => ({ k: `w${i}`, v: i }));
+    await publisher.client.publish('wide', events);
+    await page.click('#catalog li[data-name="wide_keys"]');
+    await page.waitForSelector('#view h1:text("wide_keys")');
+    await page.waitForSelector('#view[data-mode="top"]');
+    await expect
+      .poll(() => page.locator('#view .row-count').textContent(), { timeout: WAIT_MS })
+      .toBe('top 100 of a large view');
+    expect(await page.locator('#view table.rows tbody tr').count()).toBe(100);
+    // Key order, as the server ranks it: w0, w1, w10, w100, …
+    expect(await page.locator('#view table.rows tbody tr').first().getAttribute('data-key')).toBe(
+      '["w0"]',
+    );
+  });
+
+  it('resumes the open view from its offset after the connection drops', async () => {
     await page.click('#catalog li[data-name="last_price"]');
     await page.waitForSelector('#view tr[data-key=\'["MSFT"]\']');
+    const before = await continuity(page);
+    proxy.cut(); // the server stays up; the page's sockets are gone and new ones refused
+    await page.waitForSelector('#connection[data-state="reconnecting"]');
+    const stalled = await cell('["MSFT"]', 'trades');
+    proxy.restore();
+    await page.waitForSelector('#connection[data-state="open"]');
+    // The SDK resubscribed with its last { epoch, offset }; the server sent the missed deltas
+    // (recovered: true) rather than a fresh snapshot.
+    await expect
+      .poll(() => continuity(page), { timeout: WAIT_MS })
+      .toEqual({ resumed: before.resumed + 1, reloaded: before.reloaded, last: 'resumed' });
+    await cellChanges('["MSFT"]', 'trades', stalled);
+    await page.screenshot({ path: join(shots, '5-resumed.png') });
+  });
+
+  it('shows reconnecting while the server is down and reloads live rows after it restarts', async () => {
+    await page.waitForSelector('#view tr[data-key=\'["MSFT"]\']');
+    const before = await continuity(page);
     const port = server.port;
     await server.stop();
     await page.waitForSelector('#connection[data-state="reconnecting"]');
-    await page.screenshot({ path: join(shots, '5-reconnecting.png') });
+    await page.screenshot({ path: join(shots, '6-reconnecting.png') });
     const stalled = await cell('["MSFT"]', 'trades');
 
     server = await startFixtureServer(dataDir, port);
     await page.waitForSelector('#connection[data-state="open"]');
+    // A restart issues a new epoch (docs/recovery.md): the old offset cannot resume, the SDK
+    // gets recovered: false and a fresh snapshot, and the page says it reloaded.
+    await expect
+      .poll(() => continuity(page), { timeout: WAIT_MS })
+      .toEqual({ resumed: before.resumed, reloaded: before.reloaded + 1, last: 'reloaded' });
+    expect(await page.locator('#view .continuity').textContent()).toMatch(/^reloaded /);
     await cellChanges('["MSFT"]', 'trades', stalled);
     const later = await cell('["MSFT"]', 'trades');
     await cellChanges('["MSFT"]', 'trades', later);
-    await page.screenshot({ path: join(shots, '6-resumed.png') });
+    await page.screenshot({ path: join(shots, '7-reloaded.png') });
     expect(pageErrors).toEqual([]);
   });
 });
