@@ -16,6 +16,8 @@ export const ExitCode = {
   notFound: 5,
   /** The input was refused: a bad line of an events file, a SQL statement the server rejected. */
   badInput: 6,
+  /** `vane check` found a data directory damaged. */
+  damaged: 7,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -11,6 +11,7 @@ Commands:
   publish    send events from NDJSON or CSV (vane publish --help)
   tail       watch a view or stream live in the terminal (vane tail --help)
   types      TypeScript types for a server's streams and views (vane types --help)
+  check      verify a data directory without starting a server (vane check --help)
 
 Every command takes --help and prints examples.
 
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   publish: async () => (await import('./publish-command.ts')).publish,
   tail: async () => (await import('./tail-command.ts')).tail,
   types: async () => (await import('./types-command.ts')).types,
+  check: async () => (await import('./check-command.ts')).check,
 };
 
 /** The `vane` command: exit code 0 on success, 1 on a runtime error, 2 on bad usage. */

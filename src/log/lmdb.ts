@@ -302,7 +302,7 @@ export class LmdbEventLog implements EventLog {
       const expected = Math.max(next, this.#deletingBelow);
       if (chunk.length === 0) {
         if (expected > toOffset) return;
-        throw missingBatches(expected, toOffset + 1);
+        throw missingBatches(expected, toOffset + 1, true);
       }
       let follows = expected;
       for (const { key, value } of chunk) {
@@ -491,13 +491,18 @@ function readingData<T>(read: () => T): T {
   }
 }
 
-/** Batches `from` to `before - 1` should be in the log and are not. */
-function missingBatches(from: number, before: number): DamagedLogError {
+/**
+ * Batches `from` to `before - 1` should be in the log and are not: in the middle of it, or (`atEnd`)
+ * up to its last offset.
+ */
+function missingBatches(from: number, before: number, atEnd = false): DamagedLogError {
   const which = before - from === 1 ? `batch ${from} is` : `batches ${from} to ${before - 1} are`;
   return new DamagedLogError(
     from,
     before - 1,
-    `the event log is damaged: ${which} missing although the log holds later ones`,
+    `the event log is damaged: ${which} missing although the log ${
+      atEnd ? `ends at ${before - 1}` : 'holds later ones'
+    }`,
   );
 }
 

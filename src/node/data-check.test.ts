@@ -51,7 +51,7 @@ async function damage(dir: string, text: string): Promise<void> {
   const bytes = await readFile(path);
   let copies = 0;
   for (let at = bytes.indexOf(text); at !== -1; at = bytes.indexOf(text, at + 1)) {
-    bytes[at + text.length - 1] ^= 1;
+    bytes[at + text.length - 1] = bytes[at + text.length - 1]! ^ 1;
     copies++;
   }
   expect(copies, text).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import {
 import { VaneError } from '../util/index.ts';
 import { readStoredCatalog } from './catalog-journal.ts';
 import { CheckpointStore, type CheckpointKind } from './checkpoint-store.ts';
+import type { Failpoint } from './failpoints.ts';
 
 /** One thing found wrong, named as an operator would look for it. */
 export interface DataProblem {
@@ -55,6 +56,7 @@ const SLICE_BATCHES = 2_000;
 export async function checkDataDir(
   dataDir: string,
   progress: DataCheckProgress = () => {},
+  failpoint: Failpoint = () => {},
 ): Promise<DataCheckReport> {
   const report: DataCheckReport = {
     dataDir,
@@ -105,7 +107,7 @@ export async function checkDataDir(
         }
       }
     }
-    await scanLog(storage, report, problem, progress);
+    await scanLog(storage, report, problem, progress, failpoint);
   } finally {
     await storage.close();
   }
@@ -117,11 +119,14 @@ async function scanLog(
   report: DataCheckReport,
   problem: (where: string, error: unknown) => void,
   progress: DataCheckProgress,
+  failpoint: Failpoint,
 ): Promise<void> {
   const { log } = storage;
   report.firstOffset = log.firstOffset;
   report.lastOffset = log.lastOffset;
   let next = log.firstOffset;
+  // Reported before the first slice too: a reader that dies knows it had reached the log.
+  progress(Math.max(next - 1, 0), log.lastOffset);
   while (next !== 0 && next <= log.lastOffset) {
     let read = 0;
     try {
@@ -140,6 +145,7 @@ async function scanLog(
       next = error.to + 1;
     }
     progress(next - 1, log.lastOffset);
+    failpoint('check.log-slice');
     await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -8,13 +8,16 @@
  *
  * Points: `checkpoint.before` (a checkpoint round is about to write), `checkpoint.inside` (some
  * of its records are durable, not all), `checkpoint.after` (all durable, nothing else done yet),
- * `ingest.after-append` (a batch is durable in the log, not yet applied or acknowledged).
+ * `ingest.after-append` (a batch is durable in the log, not yet applied or acknowledged),
+ * `check.log-slice` (`vane check` read a slice of the log: stands for the storage library dying
+ * on a damaged page, which no test can cause on purpose portably).
  */
 export const FAILPOINT_NAMES = [
   'checkpoint.before',
   'checkpoint.inside',
   'checkpoint.after',
   'ingest.after-append',
+  'check.log-slice',
 ] as const;
 
 export type FailpointName = (typeof FAILPOINT_NAMES)[number];

@@ -8,3 +8,10 @@ export {
   type DeepPartial,
 } from './config.ts';
 export { startServer, type VaneServer } from './create-server.ts';
+export {
+  checkDataDir,
+  type DataCheckProgress,
+  type DataCheckReport,
+  type DataProblem,
+} from './data-check.ts';
+export { failpointsFromEnv } from './failpoints.ts';

@@ -15,6 +15,7 @@ const COMMANDS: [string, string][] = [
   ['tail --help', 'vane tail '],
   ['serve --help', 'vane serve '],
   ['demo -h', 'vane demo'],
+  ['check --help', 'vane check '],
 ];
 
 describe('--help', () => {
