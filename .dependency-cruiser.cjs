@@ -87,6 +87,13 @@ module.exports = {
     },
     ...directionRules,
     {
+      name: 'dashboard-uses-only-the-sdk',
+      severity: 'error',
+      comment: 'The dashboard is a client like any other: it imports src/ only through the SDK.',
+      from: { path: '^dashboard/' },
+      to: { path: '^src/', pathNot: ['^src/client/index\\.ts$'] },
+    },
+    {
       name: 'pure-layers-no-node-builtins',
       severity: 'error',
       comment: 'engine, sql, sketch, protocol and client are pure or browser-safe.',

@@ -64,7 +64,8 @@ CREATE VIEW alert_volume_spike WITH (keep = '1m') AS
   HAVING sum(qty) > 20000;
 
 -- Top movers: each symbol's change since its first trade, in percent. Subscribe with
--- order_by abs_change_pct desc and limit 10 for a live top-10 (the dashboard does).
+-- order_by abs_change_pct desc and limit 10 for a live top-10 (`vane tail top_movers --order
+-- abs_change_pct:desc --limit 10`; the dashboard sorts by a clicked column in the page).
 CREATE VIEW top_movers WITH (emit_interval = '1s') AS
   SELECT symbol,
          first(price) AS open,
