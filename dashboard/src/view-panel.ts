@@ -1,7 +1,7 @@
+import { rowComparator } from '../../src/client/index.ts';
 import type { LiveTable, OrderBy, VaneClient, ViewInfo } from '../../src/client/index.ts';
 import { el } from './dom.ts';
 import { frameScheduler } from './frame-scheduler.ts';
-import { rowOrder } from './row-order.ts';
 import { RowTable, isNumeric } from './row-table.ts';
 import { seriesKeyColumns, seriesLabel } from './row-keys.ts';
 import { SeriesChart } from './series-chart.ts';
@@ -205,7 +205,7 @@ export class ViewPanel {
     this.compare =
       order === undefined || this.view === undefined
         ? undefined
-        : rowOrder(order[0], order[1], this.view.key);
+        : rowComparator([{ column: order[0], descending: order[1] === 'desc' }], this.view.key);
     this.rowTable?.showOrder(order?.[0], order?.[1] ?? 'asc');
   }
 

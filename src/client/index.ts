@@ -19,6 +19,11 @@ export { LiveTable } from './live-table.ts';
 export type { Catalog, ServerStats, StreamInfo, ViewInfo } from './server-info.ts';
 /** A column as the server describes it: `LiveTable.columns`, `ViewInfo.columns`. */
 export type { WireColumn } from '../protocol/index.ts';
+/**
+ * The server's order of a top-N subscription (order terms, then the key; NULLs last), for
+ * sorting rows locally exactly as the server ranks them.
+ */
+export { rowComparator, type OrderTerm, type RowComparator } from '../protocol/index.ts';
 export type { LiveTableEvents } from './live-table.ts';
 export { StreamSubscription } from './stream-subscription.ts';
 export type { StreamSubscriptionEvents } from './stream-subscription.ts';
