@@ -105,7 +105,7 @@ describe('progress and summary lines', () => {
 
   it('show the rate, the share read and an ETA when the size is known', () => {
     expect(progressLine({ counts, elapsedMs: 1_000, bytesRead: 250, totalBytes: 1_000 })).toBe(
-      'sent 2,000 · acked 1,500 · 1,500 events/s · 25% · ETA 3.0 s',
+      '[#####---------------] 25% · sent 2,000 · acked 1,500 · 1,500 events/s · ETA 3.0 s',
     );
     expect(progressLine({ counts, elapsedMs: 1_000, bytesRead: 250, totalBytes: undefined })).toBe(
       'sent 2,000 · acked 1,500 · 1,500 events/s',

@@ -13,21 +13,32 @@ const PROGRESS_EVERY_MS = 200;
 
 const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
-/** `sent 12,000 · acked 11,500 · 4,100 events/s · 45% · ETA 12 s` */
+/** Cells of the bar drawn when the input's size is known. */
+const BAR_CELLS = 20;
+
+/**
+ * `[#########-----------] 45% · sent 12,000 · acked 11,500 · 4,100 events/s · ETA 12 s`; without
+ * a known size (a pipe), the counts and the rate only.
+ */
 export function progressLine(progress: ProgressSnapshot): string {
   const { counts, elapsedMs, bytesRead, totalBytes } = progress;
-  const parts = [
+  const parts: string[] = [];
+  const fraction =
+    totalBytes !== undefined && totalBytes > 0 ? Math.min(1, bytesRead / totalBytes) : undefined;
+  if (fraction !== undefined) {
+    const filled = Math.floor(fraction * BAR_CELLS);
+    parts.push(
+      `[${'#'.repeat(filled)}${'-'.repeat(BAR_CELLS - filled)}] ${Math.floor(fraction * 100)}%`,
+    );
+  }
+  parts.push(
     `sent ${number.format(counts.sent)}`,
     `acked ${number.format(counts.acked)}`,
     `${number.format(rate(counts.acked, elapsedMs))} events/s`,
-  ];
+  );
   if (counts.rejected.length > 0) parts.push(`rejected ${number.format(counts.rejected.length)}`);
-  if (totalBytes !== undefined && totalBytes > 0) {
-    const fraction = Math.min(1, bytesRead / totalBytes);
-    parts.push(`${Math.floor(fraction * 100)}%`);
-    if (fraction > 0 && fraction < 1) {
-      parts.push(`ETA ${seconds((elapsedMs * (1 - fraction)) / fraction)}`);
-    }
+  if (fraction !== undefined && fraction > 0 && fraction < 1) {
+    parts.push(`ETA ${seconds((elapsedMs * (1 - fraction)) / fraction)}`);
   }
   return parts.join(' · ');
 }

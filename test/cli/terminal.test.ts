@@ -142,7 +142,9 @@ describe.skipIf(!haveScript)('the CLI on a terminal', () => {
       );
       expect(await exited).toBe(0);
       // At least one progress line was drawn (and rewritten in place) before the summary.
-      expect(plain(output)).toMatch(/sent [\d,]+ · acked [\d,]+ · [\d,]+ events\/s/);
+      expect(plain(output)).toMatch(
+        /\[[#-]{20}\] \d+% · sent [\d,]+ · acked [\d,]+ · [\d,]+ events\/s/,
+      );
       expect(plain(output)).toContain('published to trades: 40,000 accepted');
     } finally {
       rmSync(dir, { recursive: true, force: true });
