@@ -71,6 +71,17 @@ describe('ViewChangelog', () => {
     expect(changelog.since('e1', 994)).toBeNull();
   });
 
+  it('lets go of a trimmed batch at once, not at the next compaction', () => {
+    // Steady appends at the limit keep a dead prefix as long as the history itself between
+    // compactions: a batch held there doubles what the history costs in memory.
+    const changelog = changelogWith(7, { maxBatches: 5 });
+    const slots = (changelog as unknown as { entries: ({ batch: ChangeBatch } | undefined)[] })
+      .entries;
+    expect(slots.length).toBeGreaterThan(5);
+    const held = slots.filter((slot) => slot !== undefined).map((slot) => slot.batch.upserts[0]);
+    expect(held).toEqual([3, 4, 5, 6, 7].map((n) => ({ k: `k${n}`, n })));
+  });
+
   it('trims by age on append, with a fake clock', () => {
     const clock = new ManualClock(0);
     const changelog = changelogWith(2, { maxBatches: 100, clock }); // offsets 1, 2 at t=0

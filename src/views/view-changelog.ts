@@ -40,8 +40,11 @@ export class ViewChangelog {
   private readonly maxBatches: number;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
-  /** Kept entries are `entries[head..]`; the dead prefix is compacted away in bulk. */
-  private entries: StoredEntry[] = [];
+  /**
+   * Kept entries are `entries[head..]`; the dead prefix holds no batches (each slot is emptied
+   * when its entry leaves) and is compacted away in bulk.
+   */
+  private entries: (StoredEntry | undefined)[] = [];
   private head = 0;
   private offset = 0;
 
@@ -99,6 +102,9 @@ export class ViewChangelog {
       this.size > this.maxBatches ||
       (this.size > 0 && this.entries[this.head]!.appendedAtMs < oldestAllowedMs)
     ) {
+      // Emptied at once: a dead entry kept until compaction would hold its rows up to twice
+      // the history's length (steady appends leave the dead prefix as long as the live part).
+      this.entries[this.head] = undefined;
       this.head += 1;
     }
     // Amortised O(1): compact once the dead prefix is as large as the live part.
