@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { checkDataDir, failpointsFromEnv, type DataCheckReport } from '../node/index.ts';
+import { errorMessage } from '../util/index.ts';
 import { usageError } from './cli-options.ts';
 import { ExitCode } from './exit-codes.ts';
 
@@ -84,7 +85,7 @@ async function readAsChild(dataDir: string): Promise<void> {
     );
     print({ report });
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`${errorMessage(error)}\n`);
     process.exitCode = ExitCode.failure;
   }
 }

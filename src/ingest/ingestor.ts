@@ -1,7 +1,7 @@
 import type { Engine } from '../catalog/index.ts';
 import type { EventRecord, ValidatedBatch } from '../catalog/index.ts';
 import type { EventLog } from '../log/index.ts';
-import { VaneError } from '../util/index.ts';
+import { VaneError, errorMessage } from '../util/index.ts';
 import { DedupIndex, type Claim } from './dedup-index.ts';
 
 export interface IngestorOptions {
@@ -88,7 +88,7 @@ export class Ingestor {
         this.rememberFailure = new VaneError(
           'STORAGE_ERROR',
           'publishes to streams with an id column are refused: the event ids of the ' +
-            `de-duplication horizon could not be re-learned from the log (${messageOf(error)})`,
+            `de-duplication horizon could not be re-learned from the log (${errorMessage(error)})`,
           { cause: error },
         );
         this.remembering = null;
@@ -289,8 +289,4 @@ export class Ingestor {
       this.applyReady();
     };
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,5 @@
 import { open as openFile } from 'node:fs/promises';
-import { VaneError } from '../util/index.ts';
+import { VaneError, errorMessage, hasErrorCode } from '../util/index.ts';
 
 const LMDB_MAGIC = 0xbeefc0de;
 /** Where the meta record starts: after the page header, 24 bytes in lmdb-js's build, 16 in stock LMDB. */
@@ -32,8 +32,8 @@ export async function checkLmdbFile(path: string): Promise<void> {
     await check(path);
   } catch (error) {
     if (error instanceof VaneError) throw error;
-    if (hasCode(error, 'ENOENT')) return;
-    throw new VaneError('STORAGE_ERROR', `cannot open ${path}: ${messageOf(error)}`, {
+    if (hasErrorCode(error, 'ENOENT')) return;
+    throw new VaneError('STORAGE_ERROR', `cannot open ${path}: ${errorMessage(error)}`, {
       cause: error,
     });
   }
@@ -102,12 +102,4 @@ async function readAt(
   const buffer = Buffer.alloc(length);
   const { bytesRead } = await file.read(buffer, 0, length, position);
   return buffer.subarray(0, bytesRead);
-}
-
-function hasCode(error: unknown, code: number | string): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import {
   IF_EXISTS,
@@ -9,7 +10,7 @@ import {
   type RootDatabase,
   type RootDatabaseOptionsWithPath,
 } from 'lmdb';
-import { VaneError, checksum } from '../util/index.ts';
+import { VaneError, errorMessage, hasErrorCode } from '../util/index.ts';
 import {
   asError,
   checkAppendArguments,
@@ -137,12 +138,12 @@ function lmdbOptions(path: string): RootDatabaseOptionsWithPath {
 
 function openError(path: string, error: unknown): VaneError {
   // MDB_INVALID: the file exists but is not an LMDB environment.
-  if (hasCode(error, -30793)) {
+  if (hasErrorCode(error, -30793)) {
     return new VaneError('CORRUPT_STATE', `${path} is not an LMDB file (a Vane data file)`, {
       cause: error,
     });
   }
-  return new VaneError('STORAGE_ERROR', `cannot open ${path}: ${messageOf(error)}`, {
+  return new VaneError('STORAGE_ERROR', `cannot open ${path}: ${errorMessage(error)}`, {
     cause: error,
   });
 }
@@ -264,7 +265,7 @@ export class LmdbEventLog implements EventLog {
     if (this.#failure === undefined) {
       this.#failure = new VaneError(
         'STORAGE_ERROR',
-        `the event log failed to store batch ${offset} (${messageOf(cause)}); ` +
+        `the event log failed to store batch ${offset} (${errorMessage(cause)}); ` +
           'it refuses further appends until it is reopened',
         { cause },
       );
@@ -552,8 +553,9 @@ function toEntry(key: unknown, value: unknown, encoder: Encoder): LogEntry {
   return { offset: key, stream, arrivalMs, events: events as Record<string, unknown>[] };
 }
 
+/** CRC-32 of the stream name, the arrival time and the events' bytes, as one byte string. */
 function batchChecksum(stream: string, arrivalMs: number, events: Uint8Array): number {
-  return checksum(stream, `\0${arrivalMs}\0`, events);
+  return crc32(events, crc32(`${stream}\0${arrivalMs}\0`));
 }
 
 /**
@@ -574,12 +576,4 @@ async function underlyingError(error: unknown): Promise<unknown> {
   );
   const nextTurn = new Promise<unknown>((resolve) => setImmediate(() => resolve(error)));
   return Promise.race([cause, nextTurn]);
-}
-
-function hasCode(error: unknown, code: number | string): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

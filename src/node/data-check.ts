@@ -6,7 +6,7 @@ import {
   openLmdbStorage,
   type LmdbStorage,
 } from '../log/index.ts';
-import { VaneError } from '../util/index.ts';
+import { VaneError, errorMessage } from '../util/index.ts';
 import { readStoredCatalog } from './catalog-journal.ts';
 import { CheckpointStore, type CheckpointKind } from './checkpoint-store.ts';
 import type { Failpoint } from './failpoints.ts';
@@ -73,7 +73,7 @@ export async function checkDataDir(
   };
   const problem = (where: string, error: unknown): void => {
     if (report.problems.length >= MAX_PROBLEMS) report.problemsOmitted++;
-    else report.problems.push({ where, message: messageOf(error) });
+    else report.problems.push({ where, message: errorMessage(error) });
   };
   const path = join(dataDir, LMDB_FILE_NAME);
   try {
@@ -148,8 +148,4 @@ async function scanLog(
     failpoint('check.log-slice');
     await new Promise((resolve) => setImmediate(resolve));
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -79,3 +79,13 @@ export class InvalidEventError extends VaneError {
 export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new VaneError('INTERNAL', `internal invariant broken: ${message}`);
 }
+
+/** The message of whatever was thrown: an Error's message, anything else as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** True when `error` carries this `code` (a Node.js system error, an lmdb error, a VaneError). */
+export function hasErrorCode(error: unknown, code: number | string): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
+}

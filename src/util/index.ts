@@ -4,4 +4,3 @@ export * from './clock.ts';
 export * from './duration.ts';
 export * from './ids.ts';
 export * from './prng.ts';
-export * from './checksum.ts';
