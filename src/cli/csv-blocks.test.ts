@@ -31,6 +31,16 @@ describe('csvBlocks', () => {
     ]);
   });
 
+  it('cuts after a line with a stray quote inside an unquoted cell', async () => {
+    // CSV quoting opens a field only at its start: `5"` is a bad cell of its own line, for the
+    // parser to report, and must not hold every later line back (a live pipe would stall).
+    expect(await blocks(['a,b\n1,5"\n', '2,3\n', '4,"x,""y"""\n'])).toEqual([
+      { text: 'a,b\n1,5"\n', firstLine: 1 },
+      { text: '2,3\n', firstLine: 3 },
+      { text: '4,"x,""y"""\n', firstLine: 4 },
+    ]);
+  });
+
   it('decodes UTF-8 split across chunks', async () => {
     const bytes = Buffer.from('é,€\n');
     const out: string[] = [];

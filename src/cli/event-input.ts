@@ -176,9 +176,12 @@ async function* csvItems(input: Readable, stream: StreamShape): AsyncGenerator<I
 }
 
 /**
- * The input as blocks of whole CSV records: complete lines, cut where the double quotes seen so
- * far are even (a quoted field with a line break in it keeps its record in one block; a doubled
- * quote inside a field keeps the count even). What is left at the end is the last block.
+ * The input as blocks of whole CSV records: complete lines, cut where no quoted field is open (a
+ * quoted field with a line break in it keeps its record in one block). Quoting as CSV has it: a
+ * double quote opens a quoted field only as the field's first character, `""` inside one is a
+ * quote, and the next lone `"` closes it; a stray quote inside an unquoted field (`1,5"`) opens
+ * nothing, so one bad line never holds back the rest of the input. What is left at the end is
+ * the last block.
  */
 export async function* csvBlocks(
   input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
@@ -187,15 +190,15 @@ export async function* csvBlocks(
   /** Text not yet in a block; its first `scanned` characters are whole lines already looked at. */
   let pending = '';
   let scanned = 0;
-  /** Double quotes in `pending` before `scanned`, and where the last block may end (0: nowhere). */
-  let quotes = 0;
+  /** Whether a quoted field is open at `scanned`, and where the last block may end (0: nowhere). */
+  let quoted = false;
   let cut = 0;
   let firstLine = 1;
   function* take(atEnd: boolean): Generator<{ text: string; firstLine: number }> {
     for (let at = pending.indexOf('\n', scanned); at !== -1; at = pending.indexOf('\n', scanned)) {
-      quotes += countQuotes(pending, scanned, at);
+      quoted = quotedAfter(pending, scanned, at + 1, quoted);
       scanned = at + 1;
-      if (quotes % 2 === 0) cut = scanned;
+      if (!quoted) cut = scanned;
     }
     if (atEnd) cut = pending.length;
     if (cut === 0) return;
@@ -204,7 +207,8 @@ export async function* csvBlocks(
     firstLine += countLines(text);
     pending = pending.slice(cut);
     scanned = Math.max(0, scanned - cut);
-    quotes = countQuotes(pending, 0, scanned);
+    // A block ends outside any quoted field, so what follows it starts outside one.
+    quoted = quotedAfter(pending, 0, scanned, false);
     cut = 0;
   }
   for await (const chunk of input) {
@@ -215,11 +219,33 @@ export async function* csvBlocks(
   if (pending !== '') yield* take(true);
 }
 
-function countQuotes(text: string, from: number, to: number): number {
-  let quotes = 0;
-  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 34) quotes++;
-  return quotes;
+/**
+ * Whether a quoted field is open after `text[from..to)`, given whether one was open at `from`
+ * (which is the start of a line).
+ */
+function quotedAfter(text: string, from: number, to: number, quotedAtFrom: boolean): boolean {
+  let quoted = quotedAtFrom;
+  let fieldStart = !quotedAtFrom;
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (quoted) {
+      if (code !== QUOTE) continue;
+      if (i + 1 < to && text.charCodeAt(i + 1) === QUOTE) i++;
+      else quoted = false;
+    } else if (code === QUOTE && fieldStart) {
+      quoted = true;
+    } else {
+      fieldStart = code === COMMA || code === NEWLINE;
+      continue;
+    }
+    fieldStart = false;
+  }
+  return quoted;
 }
+
+const QUOTE = 34;
+const COMMA = 44;
+const NEWLINE = 10;
 
 function countLines(text: string): number {
   let lines = 0;
