@@ -29,8 +29,15 @@ Examples:
   vane check --data-dir ./vane-data --json | jq .problems
 `;
 
-/** What the reading child prints, one JSON object a line. */
-type ChildLine = { through: number; last: number } | { report: DataCheckReport };
+/**
+ * What the reading child prints, one JSON object a line: the report so far with how far it read
+ * (`done` on the last line).
+ */
+interface ChildLine {
+  report: DataCheckReport;
+  through: number;
+  done: boolean;
+}
 
 /** `vane check`. */
 export async function check(argv: string[]): Promise<void> {
@@ -61,7 +68,7 @@ export async function check(argv: string[]): Promise<void> {
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   if ('failure' in outcome) {
     process.stderr.write(`vane check: ${outcome.failure}\n`);
-    process.exitCode = ExitCode.failure;
+    process.exitCode = outcome.damaged === true ? ExitCode.damaged : ExitCode.failure;
     return;
   }
   const { report, crash } = outcome;
@@ -74,16 +81,16 @@ export async function check(argv: string[]): Promise<void> {
     crash !== undefined || report.problems.length > 0 ? ExitCode.damaged : ExitCode.ok;
 }
 
-/** The child: checks and prints progress and the report as JSON lines on stdout. */
+/** The child: checks and prints the report so far after each step, as JSON lines on stdout. */
 async function readAsChild(dataDir: string): Promise<void> {
   const print = (line: ChildLine): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
   try {
     const report = await checkDataDir(
       dataDir,
-      (through, last) => print({ through, last }),
+      (report, through) => print({ report, through, done: false }),
       failpointsFromEnv(),
     );
-    print({ report });
+    print({ report, through: report.lastOffset, done: true });
   } catch (error) {
     process.stderr.write(`${errorMessage(error)}\n`);
     process.exitCode = ExitCode.failure;
@@ -94,11 +101,13 @@ type Outcome =
   | { report: DataCheckReport; crash?: string }
   | {
       failure: string;
+      /** The failure is damage (the reader died before it had a report to send). */
+      damaged?: boolean;
     };
 
 /**
  * Runs the check in a child process (this same program, `--reading-child`). A child that dies
- * by a signal is reported as a crash of the reading, with a report of what was known by then.
+ * by a signal is reported as a crash of the reading, with the report it had sent by then.
  */
 function readInChild(
   dataDir: string,
@@ -109,42 +118,42 @@ function readInChild(
     [...process.execArgv, process.argv[1]!, 'check', '--reading-child', '--data-dir', dataDir],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let report: DataCheckReport | undefined;
-  let through = 0;
-  let last = 0;
+  let last: ChildLine | undefined;
   let stderr = '';
   let partial = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     const lines = (partial + chunk).split('\n');
     partial = lines.pop() ?? '';
     for (const text of lines) {
-      let line: ChildLine;
       try {
-        line = JSON.parse(text) as ChildLine;
+        last = JSON.parse(text) as ChildLine;
       } catch {
         continue; // not the reader's (a runtime warning)
       }
-      if ('report' in line) {
-        report = line.report;
-      } else {
-        ({ through, last } = line);
-        progress(through, last);
-      }
+      progress(last.through, last.report.lastOffset);
     }
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve) => {
     child.on('error', (error) => resolve({ failure: `cannot start the reader: ${error.message}` }));
     child.on('close', (code, signal) => {
-      if (report !== undefined && code === 0) {
-        resolve({ report });
+      if (last?.done === true && code === 0) {
+        resolve({ report: last.report });
+      } else if (signal !== null && last !== undefined) {
+        const { report, through } = last;
+        resolve({
+          report,
+          crash:
+            `reading the data file killed the reader (${signal}) after batch ${through} of ` +
+            `${report.lastOffset}: its page structure is damaged in a way the storage library ` +
+            'cannot report',
+        });
       } else if (signal !== null) {
         resolve({
-          report: emptyReport(dataDir, through, last),
-          crash:
-            `reading the data file killed the reader (${signal}) ` +
-            (last === 0 ? 'before it reached the log' : `after batch ${through} of ${last}`) +
-            ': its page structure is damaged in a way the storage library cannot report',
+          failure:
+            `reading the data file killed the reader (${signal}) before it reached the log: ` +
+            'the file is damaged in a way the storage library cannot report',
+          damaged: true,
         });
       } else {
         resolve({ failure: stderr.trim() || `the reader exited with code ${code}` });
@@ -153,38 +162,20 @@ function readInChild(
   });
 }
 
-function emptyReport(dataDir: string, through: number, last: number): DataCheckReport {
-  return {
-    dataDir,
-    fileBytes: 0,
-    catalogEntries: null,
-    checkpoints: 0,
-    firstOffset: 0,
-    lastOffset: last,
-    batches: through,
-    events: 0,
-    damagedBatches: 0,
-    problems: [],
-    problemsOmitted: 0,
-  };
-}
-
 function drawProgress(through: number, last: number): void {
   const percent = last === 0 ? 100 : Math.floor((through / last) * 100);
   process.stderr.write(`\r\x1b[Kreading the log: ${percent}% (batch ${through} of ${last})`);
 }
 
 function describe(report: DataCheckReport, crash: string | undefined): string {
-  const lines = [`vane check: ${report.dataDir}`];
-  if (crash === undefined) {
-    lines.push(
-      `  data file   ${(report.fileBytes / 1024 / 1024).toFixed(1)} MiB`,
-      `  catalog     ${report.catalogEntries === null ? 'unreadable' : `${report.catalogEntries} streams and views`}`,
-      `  checkpoints ${report.checkpoints} intact`,
-      `  log         ${report.batches} batches intact (${report.events} events), offsets ${report.firstOffset}-${report.lastOffset}` +
-        (report.damagedBatches > 0 ? `, ${report.damagedBatches} damaged` : ''),
-    );
-  }
+  const lines = [
+    `vane check: ${report.dataDir}`,
+    `  data file   ${(report.fileBytes / 1024 / 1024).toFixed(1)} MiB`,
+    `  catalog     ${report.catalogEntries === null ? 'unreadable' : `${report.catalogEntries} streams and views`}`,
+    `  checkpoints ${report.checkpoints} intact`,
+    `  log         ${report.batches} batches intact (${report.events} events), offsets ${report.firstOffset}-${report.lastOffset}` +
+      (report.damagedBatches > 0 ? `, ${report.damagedBatches} damaged` : ''),
+  ];
   const problems = report.problems.map((problem) => `  ${problem.where}: ${problem.message}`);
   if (report.problemsOmitted > 0) problems.push(`  … and ${report.problemsOmitted} more`);
   if (crash !== undefined) problems.push(`  ${crash}`);

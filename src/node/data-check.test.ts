@@ -62,7 +62,7 @@ describe('checkDataDir', () => {
   it('reads an intact data dir through, reporting its contents', async () => {
     const dir = await dataDir();
     const seen: number[] = [];
-    const report = await checkDataDir(dir, (through) => seen.push(through));
+    const report = await checkDataDir(dir, (_, through) => seen.push(through));
     expect(report).toMatchObject({
       catalogEntries: 2,
       checkpoints: 2,

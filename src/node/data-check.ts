@@ -36,8 +36,11 @@ export interface DataCheckReport {
   problemsOmitted: number;
 }
 
-/** Hears how far the log scan got (after every slice of batches). */
-export type DataCheckProgress = (checkedThrough: number, lastOffset: number) => void;
+/**
+ * Hears how far the check got: the report so far and the last offset read, before the log scan
+ * and after every slice of it (a reader that dies keeps what it had found).
+ */
+export type DataCheckProgress = (report: Readonly<DataCheckReport>, checkedThrough: number) => void;
 
 const MAX_PROBLEMS = 50;
 /** Batches read between progress reports and event-loop turns. */
@@ -126,7 +129,7 @@ async function scanLog(
   report.lastOffset = log.lastOffset;
   let next = log.firstOffset;
   // Reported before the first slice too: a reader that dies knows it had reached the log.
-  progress(Math.max(next - 1, 0), log.lastOffset);
+  progress(report, Math.max(next - 1, 0));
   while (next !== 0 && next <= log.lastOffset) {
     let read = 0;
     try {
@@ -144,7 +147,7 @@ async function scanLog(
       report.damagedBatches += error.to - error.from + 1;
       next = error.to + 1;
     }
-    progress(next - 1, log.lastOffset);
+    progress(report, next - 1);
     failpoint('check.log-slice');
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -75,6 +75,8 @@ describe('vane check', () => {
     expect(run.stdout).toContain(
       'reading the data file killed the reader (SIGKILL) after batch 300 of 300',
     );
+    // What the reader had found before it died is reported, not zeros.
+    expect(run.stdout).toContain('300 batches intact (300 events), offsets 1-300');
   });
 
   it('refuses a directory without a data file (exit 1) and a stray argument (exit 2)', async () => {
