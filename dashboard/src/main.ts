@@ -23,18 +23,13 @@ function start(): void {
   const token = page.searchParams.get('token') ?? undefined;
   const wsUrl = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/v1/ws`;
   const badge = byId('connection');
-  let wasOpen = false;
   const client = connect(wsUrl, {
     token,
     heartbeatMs: 5_000,
     reconnect: { initialDelayMs: 250, maxDelayMs: 3_000 },
     onStateChange: (state, error) => {
       showConnectionState(badge, state, error?.message);
-      if (state !== 'open') return;
-      // A reconnect: the view panel reports whether its rows resumed or were reloaded.
-      if (wasOpen) viewPanel.reconnected();
-      wasOpen = true;
-      void refresh(true);
+      if (state === 'open') void refresh(true);
     },
   });
   showConnectionState(badge, client.state);

@@ -28,10 +28,10 @@ export type Continuity = 'resumed' | 'reloaded';
  * numeric column per group. Table renders are batched per animation frame; the chart samples the
  * table every SAMPLE_MS. Showing another view ends this view's subscription.
  *
- * After a reconnect the first change of the table tells whether the SDK resumed the
- * subscription (deltas from its offset, `recovered: true`) or reloaded it (a fresh snapshot: a
- * server restart, history too short, a top-N); the Rows bar shows which, and keeps a count of
- * each in `data-resumed` and `data-reloaded` (the browser tests read them).
+ * After a reconnect the SDK's `resubscribed` says whether the server resumed the subscription
+ * from its offset (`recovered: true`) or reloaded it (a fresh snapshot: a server restart, history
+ * too short, a top-N); a gap in the frames (`reset`) reloads it too. The Rows bar shows which,
+ * and keeps a count of each in `data-resumed` and `data-reloaded` (the browser tests read them).
  */
 export class ViewPanel {
   private view: ViewInfo | undefined;
@@ -61,8 +61,8 @@ export class ViewPanel {
   });
   private resumed = 0;
   private reloaded = 0;
-  /** The connection came back (or the table was reset): the next change says how. */
-  private verdictPending = false;
+  /** The rows the table shows (ordered, at most ROW_LIMIT), as last rendered; the chart's too. */
+  private shownRows: Row[] = [];
   private sampler: ReturnType<typeof setInterval> | undefined;
   private quietNext = true;
   private readonly renderSoon = frameScheduler(() => this.renderRows());
@@ -75,6 +75,7 @@ export class ViewPanel {
     this.columnPicker.addEventListener('change', () => {
       this.chartColumn = this.columnPicker.value;
       this.chart.reset();
+      this.shownRows = [];
     });
     container.replaceChildren(
       this.heading,
@@ -137,17 +138,11 @@ export class ViewPanel {
     this.subscribe();
   }
 
-  /** The client reconnected: the table's next change shows whether it resumed or reloaded. */
-  reconnected(): void {
-    if (this.table !== undefined) this.verdictPending = true;
-  }
-
   private subscribe(): void {
     const view = this.view;
     if (view === undefined) return;
     this.table?.unsubscribe();
     this.chart.reset();
-    this.verdictPending = false;
     this.container.dataset['mode'] = this.mode;
     this.rowTable = new RowTable(view.columns, view.key, (column) => this.orderBy(column));
     this.showOrder();
@@ -160,10 +155,6 @@ export class ViewPanel {
     this.table = table;
     this.quietNext = true;
     table.on('change', (change) => {
-      if (this.verdictPending) {
-        this.verdictPending = false;
-        this.showContinuity(change.snapshot ? 'reloaded' : 'resumed');
-      }
       if (this.mode === 'full' && table.size > FULL_VIEW_MAX_ROWS) {
         this.largeViews.add(view.name);
         this.mode = 'top';
@@ -173,10 +164,12 @@ export class ViewPanel {
       if (change.snapshot) this.quietNext = true;
       this.renderSoon();
     });
+    // After a reconnect the SDK says whether the server resumed from the table's offset.
+    table.on('resubscribed', (recovered) =>
+      this.showContinuity(recovered ? 'resumed' : 'reloaded'),
+    );
     // A gap in the frames: the SDK starts over with a fresh snapshot.
-    table.on('reset', () => {
-      this.verdictPending = true;
-    });
+    table.on('reset', () => this.showContinuity('reloaded'));
     table.on('error', (error) => {
       if (this.table !== table) return;
       this.tableBox.replaceChildren(el('p', { class: 'error', text: error.message }));
@@ -216,6 +209,7 @@ export class ViewPanel {
     // A top-N arrives in order (the SDK keeps it so); the whole view is ordered here.
     if (this.mode === 'full' && this.compare !== undefined) rows.sort(this.compare);
     rows = rows.slice(0, ROW_LIMIT);
+    this.shownRows = rows;
     this.rowTable.render(rows, this.quietNext);
     this.quietNext = false;
     const size = table.size;
@@ -251,7 +245,8 @@ export class ViewPanel {
       return;
     const groupColumns = seriesKeyColumns(view.key);
     const newest = new Map<string, Row>();
-    for (const row of table.rows()) {
+    // The rows the table shows: the chart follows the same groups, in the same order.
+    for (const row of this.shownRows) {
       const label = seriesLabel(row, groupColumns);
       const seen = newest.get(label);
       if (seen === undefined || String(row['window_start']) > String(seen['window_start'])) {

@@ -146,6 +146,8 @@ describe('LiveTable', { timeout: 5_000 }, () => {
   it('resubscribes with the last applied epoch and offset and continues from the missed deltas', async () => {
     const { changes, listener } = recorder();
     const table = open().subscribe('last_price', {}, listener);
+    const resubscribed: boolean[] = [];
+    table.on('resubscribed', (recovered) => resubscribed.push(recovered));
     const first = await server.nextConnection();
     await acceptWithSnapshot(first, 's1', 'e1', 57, [{ symbol: 'AAPL', price: 1 }]);
     first.send({
@@ -163,7 +165,9 @@ describe('LiveTable', { timeout: 5_000 }, () => {
     const request = await second.next('subscribe');
     expect(request.resume).toEqual({ epoch: 'e1', offset: 58 });
     expect(request.view).toBe('last_price');
+    expect(resubscribed).toEqual([]);
     second.send(subscribed(request, 's2', 'e1', true));
+    await expect.poll(() => resubscribed).toEqual([true]);
     second.send({
       type: 'delta',
       sub: 's2',
@@ -193,11 +197,14 @@ describe('LiveTable', { timeout: 5_000 }, () => {
       { symbol: 'MSFT', price: 2 },
     ]);
     await table.ready;
+    const resubscribed: boolean[] = [];
+    table.on('resubscribed', (recovered) => resubscribed.push(recovered));
     first.drop();
 
     const second = await server.nextConnection();
     const request = await acceptWithSnapshot(second, 's2', 'e2', 3, [{ symbol: 'AAPL', price: 9 }]);
     expect(request.resume).toEqual({ epoch: 'e1', offset: 57 });
+    await expect.poll(() => resubscribed).toEqual([false]);
     await expect.poll(() => changes.length).toBe(2);
     expect(changes[1]).toEqual({
       upserts: [{ symbol: 'AAPL', price: 9 }],

@@ -17,6 +17,12 @@ import {
 export interface LiveTableEvents<Row> extends SubscriptionEvents {
   /** After every snapshot and delta, with what it changed; `rows()` already shows it. */
   change: (change: Change<Row>) => void;
+  /**
+   * After a reconnect, once the server answered the resubscribe: `true` when it resumed from the
+   * last applied offset (only the missed deltas follow, possibly none), `false` when a fresh
+   * snapshot replaces the rows (a server restart's new epoch, a history too short, a top-N).
+   */
+  resubscribed: (recovered: boolean) => void;
 }
 
 /**
@@ -81,11 +87,14 @@ export class LiveTable<Row> extends Subscription<LiveTableEvents<Row>> {
   }
 
   protected subscribed(frame: SubscribedFrame): void {
+    // A position means rows were applied before: this answers a resubscribe with a resume point.
+    const resumed = this.position !== undefined;
     this.epoch = frame.epoch;
     this.keyColumns = frame.key;
     this.columnList = frame.columns;
     this.table.setKey(frame.key);
     this.awaitingSnapshot = !frame.recovered;
+    if (resumed) this.emit('resubscribed', frame.recovered);
   }
 
   protected apply(frame: SnapshotFrame | DeltaFrame | EventsFrame): boolean {
