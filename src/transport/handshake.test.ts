@@ -13,7 +13,7 @@ import { VaneError } from '../util/index.ts';
 import { createTransport } from './create-transport.ts';
 import type { ServerApp } from './server-app.ts';
 import type { Transport, TransportKind, TransportOptions } from './transport.ts';
-import { idleTimeoutSeconds } from './uws-gateway.ts';
+import { idleTimeoutSeconds, uwsPingMargin } from './uws-gateway.ts';
 
 interface Running {
   transport: Transport;
@@ -328,9 +328,21 @@ describe('createTransport', () => {
 });
 
 describe('idleTimeoutSeconds', () => {
-  it('is twice the heartbeat (uWS pings at half of it), in multiples of 4 s, at least 8 s', () => {
-    expect(idleTimeoutSeconds(25_000)).toBe(48);
-    expect(idleTimeoutSeconds(30_000)).toBe(60);
+  it('is the longest uWS idle timeout whose ping comes within the heartbeat, at least 8 s', () => {
+    // uWS pings at idleTimeout - margin: 40 - 16 = 24 s; 44 would ping at 28 s.
+    expect(idleTimeoutSeconds(25_000)).toBe(40);
+    expect(idleTimeoutSeconds(30_000)).toBe(44);
     expect(idleTimeoutSeconds(1_000)).toBe(8);
+    for (const heartbeatMs of [5_000, 12_000, 25_000, 60_000]) {
+      const timeout = idleTimeoutSeconds(heartbeatMs);
+      expect(timeout % 4).toBe(0);
+      expect((timeout - uwsPingMargin(timeout)) * 1000).toBeLessThanOrEqual(heartbeatMs);
+      const longer = timeout + 4;
+      expect((longer - uwsPingMargin(longer)) * 1000).toBeGreaterThan(heartbeatMs);
+    }
+  });
+
+  it('follows uWS margins: 4 s below 16 s, 8 s below 32 s, 16 s from there', () => {
+    expect([8, 12, 16, 28, 32, 48].map(uwsPingMargin)).toEqual([4, 4, 8, 8, 16, 16]);
   });
 });

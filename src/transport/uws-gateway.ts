@@ -204,12 +204,29 @@ export class UwsGateway {
 /**
  * uWS's idle timeout for `heartbeatMs`. `ws` pings every connection every heartbeatMs and drops
  * one that has not answered by the next ping. uWS (sendPingsAutomatically) pings a connection
- * silent for half its idle timeout and drops one silent for the whole of it: twice heartbeatMs
- * gives the same pings and the same limit. uWS counts in steps of 4 s and refuses (exits!)
- * timeouts under 8 s: rounded down to a multiple of 4, at least 8.
+ * silent for its idle timeout less a margin (4, 8 or 16 s, the largest with idleTimeout >= 4 x
+ * margin) and drops it when the margin passes without an answer; timeouts count in steps of 4 s,
+ * and uWS refuses (exits!) one under 8 s. This is the longest timeout whose ping comes within
+ * heartbeatMs of silence (8 s at least), so a proxy that cuts connections idle for longer than
+ * heartbeatMs sees traffic in time, as with `ws`.
  */
 export function idleTimeoutSeconds(heartbeatMs: number): number {
-  return Math.max(8, Math.floor((2 * heartbeatMs) / 4000) * 4);
+  let timeout = MIN_IDLE_TIMEOUT_S;
+  for (let candidate = timeout; candidate <= MAX_IDLE_TIMEOUT_S; candidate += 4) {
+    if ((candidate - uwsPingMargin(candidate)) * 1000 <= heartbeatMs) timeout = candidate;
+  }
+  return timeout;
+}
+
+const MIN_IDLE_TIMEOUT_S = 8;
+/** uWS keeps idle timeouts in 4 s ticks of an 8-bit counter. */
+const MAX_IDLE_TIMEOUT_S = 960;
+
+/** uWS's ping margin for an idle timeout (calculateIdleTimeoutCompnents in its sources). */
+export function uwsPingMargin(idleTimeoutS: number): number {
+  let margin = 4;
+  while (idleTimeoutS - margin * 2 >= margin * 2 && margin < 16) margin *= 2;
+  return margin;
 }
 
 /** Answers the upgrade request with a plain HTTP error and closes the connection. */
