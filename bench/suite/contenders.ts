@@ -3,8 +3,8 @@
  * the peers (peers/*.ts). A contender starts a server for a scenario's schema and says which load
  * generator speaks to it (Socket.IO needs its own client; the others speak Vane's protocol).
  */
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { loadUws } from '../../src/transport/index.ts';
 import type { ProcStats } from '../server/children.ts';
 import { ServerProcess } from '../server/server-process.ts';
 import { PeerProcess, type PeerName } from './peer-process.ts';
@@ -62,12 +62,13 @@ function peer(name: PeerName, unavailable: () => string | undefined = () => unde
   };
 }
 
+/** Why uWebSockets.js cannot run here (missing, or only its JavaScript emulation), if so. */
 function uwsMissing(): string | undefined {
   try {
-    createRequire(import.meta.url)('@trufflesuite/uws-js-unofficial');
+    loadUws();
     return undefined;
   } catch (error) {
-    return `uWebSockets.js does not load here (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
+    return error instanceof Error ? error.message : String(error);
   }
 }
 

@@ -9,3 +9,4 @@ export {
 export type { ServerApp } from './server-app.ts';
 export type { DashboardAsset, DashboardSource } from './dashboard-routes.ts';
 export { httpStatusOf, errorBody } from './error-status.ts';
+export { loadUws } from './uws-module.ts';

@@ -8,15 +8,16 @@
  * Run by the suite as `node --import tsx uws.ts <port>`; the suite skips this peer where the
  * native module does not load (see available.ts).
  */
-import { createRequire } from 'node:module';
 import type * as UwsModule from '@trufflesuite/uws-js-unofficial';
+import { loadUws } from '../../../src/transport/index.ts';
 import { KeyedAggregate } from './aggregate.ts';
 import { announceListening, everyInterval, exitWithParent, peerPort } from './lifecycle.ts';
 import { deltaMessage, EMIT_INTERVAL_MS, handleClientFrame, SUB_ID } from './protocol.ts';
 
 type Socket = UwsModule.WebSocket<unknown>;
 
-const uws = createRequire(import.meta.url)('@trufflesuite/uws-js-unofficial') as typeof UwsModule;
+// The native binary, never the package's JavaScript emulation (loadUws refuses it).
+const uws = loadUws();
 const aggregate = new KeyedAggregate();
 const subscribers = new Set<Socket>();
 const decoder = new TextDecoder();
