@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { connect } from '../src/client/index.ts';
 import { resolveConfig, startServer } from '../src/node/index.ts';
 import { launchChromium } from '../test/browser/chromium.ts';
+import { median } from './server/stats.ts';
 import WebSocket from 'ws';
 
 const { values: flags } = parseArgs({
@@ -102,10 +103,6 @@ try {
       `| ${round} | ${a.fps.toFixed(1)} | ${a.longestFrameMs.toFixed(1)} | ${b.fps.toFixed(1)} | ${b.longestFrameMs.toFixed(1)} |`,
     );
   }
-  const median = (values: number[]): number => {
-    const sorted = [...values].sort((x, y) => x - y);
-    return sorted[Math.floor(sorted.length / 2)]!;
-  };
   console.log(
     `medians: chart open ${median(open.map((f) => f.fps)).toFixed(1)} fps, longest frame ` +
       `${median(open.map((f) => f.longestFrameMs)).toFixed(1)} ms; no view open ` +

@@ -25,10 +25,6 @@ export class GeneratorProcess {
     });
   }
 
-  /**
-   * Spawns a generator and waits until its job is set up (connected, subscribed). `script` is
-   * another generator speaking the same IPC (the side-by-side suite's Socket.IO one).
-   */
   /** Starts one generator per job, all or none: if one fails, the others are stopped. */
   static async startAll(jobs: readonly Job[], script = GENERATOR): Promise<GeneratorProcess[]> {
     const started = await Promise.allSettled(
@@ -45,6 +41,10 @@ export class GeneratorProcess {
     return generators;
   }
 
+  /**
+   * Spawns a generator and waits until its job is set up (connected, subscribed). `script` is
+   * another generator speaking the same IPC (the side-by-side suite's Socket.IO one).
+   */
   static async start(job: Job, script = GENERATOR): Promise<GeneratorProcess> {
     const fds = ('connections' in job ? job.connections : 1) + 200;
     const child = spawnNode(

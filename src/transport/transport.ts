@@ -6,6 +6,9 @@ import type { DashboardSource } from './dashboard-routes.ts';
 export type TransportKind = 'ws' | 'uws';
 export const TRANSPORT_KINDS: readonly TransportKind[] = ['ws', 'uws'];
 
+/** How long a closing transport lets HTTP requests in flight finish before dropping them. */
+export const CLOSE_GRACE_MS = 2_000;
+
 export interface TransportOptions {
   /** Which implementation serves the port (see createTransport). @default 'ws' */
   transport?: TransportKind;

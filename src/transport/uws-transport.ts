@@ -2,13 +2,12 @@ import type { us_listen_socket } from '@trufflesuite/uws-js-unofficial';
 import { VaneError } from '../util/index.ts';
 import { transportParts } from './gateway-options.ts';
 import type { ServerApp } from './server-app.ts';
-import type { Transport, TransportOptions } from './transport.ts';
+import { CLOSE_GRACE_MS, type Transport, type TransportOptions } from './transport.ts';
 import { bridgeHttp } from './uws-http-bridge.ts';
 import { UwsGateway } from './uws-gateway.ts';
 import type { UwsModule } from './uws-module.ts';
 
 /** How long a shutdown waits for HTTP requests in flight before dropping their connections. */
-const CLOSE_GRACE_MS = 2_000;
 
 /**
  * HTTP and WebSocket on one port, both served by uWebSockets.js (`--transport uws`): WebSocket

@@ -1,11 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import type { Transport, TransportOptions } from './transport.ts';
+import { CLOSE_GRACE_MS, type Transport, type TransportOptions } from './transport.ts';
 import { transportParts } from './gateway-options.ts';
 import type { ServerApp } from './server-app.ts';
 import { WsGateway } from './ws-gateway.ts';
 
 /** How long a shutdown waits for HTTP requests in flight before dropping their connections. */
-const CLOSE_GRACE_MS = 2_000;
 
 /** HTTP and WebSocket on one port: fastify serves the API, `ws` takes upgrades to /v1/ws. */
 export function createWsTransport(app: ServerApp, options: TransportOptions): Transport {

@@ -52,13 +52,13 @@ export const ms = (us: number): string =>
   Number.isFinite(us) ? (us / 1000).toFixed(us < 10_000 ? 2 : 1) : '–';
 export const cores = (value: number): string => (Number.isFinite(value) ? value.toFixed(2) : '–');
 
-/** CPU figures every load scenario reports, so the reader sees who was CPU-bound. */
 /** The CPU_FIGURES of a measured window. */
 export function cpuFigures(measured: LoadRates): Record<string, number> {
   const { serverCores, serverKernelCores, generatorCores, otherCores } = measured;
   return { serverCores, serverKernelCores, generatorCores, otherCores };
 }
 
+/** CPU figures every load scenario reports, so the reader sees who was CPU-bound. */
 export const CPU_FIGURES: FigureSpec[] = [
   { key: 'serverCores', label: 'server CPU (cores)', format: cores },
   { key: 'serverKernelCores', label: '… of which kernel (cores)', format: cores },
