@@ -1,5 +1,5 @@
 import type { VaneClientError } from '../client/index.ts';
-import type { WireColumn } from '../protocol/index.ts';
+import { ISO_TIMESTAMP, type WireColumn } from '../protocol/index.ts';
 import { usageError } from './cli-options.ts';
 import { clientFailure } from './client-failure.ts';
 import { CliError, ExitCode } from './exit-codes.ts';
@@ -62,9 +62,6 @@ export function parseOrder(text: string, columns: readonly WireColumn[]): [strin
   }
   return [name, direction];
 }
-
-/** The ISO-8601 form the server takes in a `where` (src/hub/filter.ts): date, time and zone. */
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function typedValue(text: string, type: string, name: string): unknown {
   if (type === 'BIGINT' || type === 'DOUBLE') {

@@ -1,4 +1,4 @@
-import type { WhereFilter } from '../protocol/index.ts';
+import { ISO_TIMESTAMP, type WhereFilter } from '../protocol/index.ts';
 import { HubError } from './hub-error.ts';
 import type { SourceColumn } from './hub-source.ts';
 
@@ -21,8 +21,6 @@ const ACCEPT_ALL: RowFilter = {
   matches: () => true,
   select: (rows) => rows,
 };
-
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * Compiles a `where` (per column, a value or a list of values) against the columns it may use:

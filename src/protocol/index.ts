@@ -18,6 +18,7 @@ export {
 } from './msgpack.ts';
 export type { ParseLimits, ParseResult } from './parse-client-frame.ts';
 export { parseIntervalMs } from './interval.ts';
+export { ISO_TIMESTAMP } from './iso-timestamp.ts';
 export { PROTOCOL_RULES, DEFAULT_LIMITS } from './limits.ts';
 export {
   encodeFrame,
