@@ -8,16 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoOptions } from '../../src/cli/demo-command.ts';
 import { startDemo, type RunningDemo } from '../../src/demo/index.ts';
-import { eventually, http, viewState } from './helpers.ts';
+import { eventually, mqttMessages, viewState } from './helpers.ts';
 import { Broker, freePort, haveMosquitto } from './mosquitto.ts';
-
-async function mqttAccepted(url: string): Promise<number> {
-  const { text } = await http('GET', `${url}/metrics`);
-  const line = text
-    .split('\n')
-    .find((candidate) => candidate.startsWith('vane_mqtt_messages_total{result="accepted"}'));
-  return line === undefined ? 0 : Number(line.split(' ').at(-1));
-}
 
 describe.skipIf(!haveMosquitto)('the iot demo through MQTT', () => {
   let dir: string;
@@ -45,14 +37,16 @@ describe.skipIf(!haveMosquitto)('the iot demo through MQTT', () => {
 
   it('fills the IoT views with readings that came through the broker', async () => {
     const url = demo.server.url;
-    expect(await eventually(async () => (await mqttAccepted(url)) >= 50, 10_000)).toBe(true);
+    expect(await eventually(async () => (await mqttMessages(url, 'accepted')) >= 50, 10_000)).toBe(
+      true,
+    );
     // 50 devices report once a second; the view emits once a second.
     const devicesSeen = async () => (await viewState(url, 'device_stats_1m')).rows.length;
     expect(await eventually(async () => (await devicesSeen()) >= 40, 10_000)).toBe(true);
     const { rows } = await viewState(url, 'device_stats_1m');
     // Nothing went to the stream in process: every reading the view counts came as a message.
     const readings = rows.reduce((total, row) => total + Number(row['readings']), 0);
-    expect(readings).toBeLessThanOrEqual(await mqttAccepted(url));
+    expect(readings).toBeLessThanOrEqual(await mqttMessages(url, 'accepted'));
     expect(demo.useCases[0]?.rateUnit).toMatch(/through MQTT/);
   });
 });

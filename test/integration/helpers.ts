@@ -440,6 +440,17 @@ export function replay(
 export const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The number on a server's `/metrics` line for `name` (with its labels, as printed); 0 if absent. */
+export async function metricValue(baseUrl: string, name: string): Promise<number> {
+  const { text } = await http('GET', `${baseUrl}/metrics`);
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
+  return line === undefined ? 0 : Number(line.split(' ').at(-1));
+}
+
+/** `vane_mqtt_messages_total` for one result (accepted, duplicate, malformed, …). */
+export const mqttMessages = (baseUrl: string, result: string): Promise<number> =>
+  metricValue(baseUrl, `vane_mqtt_messages_total{result="${result}"}`);
+
 /** Polls `check` until it returns true or `timeoutMs` passes; returns the last answer. */
 export async function eventually(
   check: () => boolean | Promise<boolean>,

@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../cli/run-vane.ts';
-import { eventually, http, sleep, viewState } from './helpers.ts';
+import { eventually, metricValue, mqttMessages, sleep, viewState } from './helpers.ts';
 import { Broker, freePort, haveMosquitto } from './mosquitto.ts';
 
 const WAIT_MS = 10_000;
@@ -121,15 +121,6 @@ class VaneProcess {
   }
 }
 
-async function metric(url: string, name: string): Promise<number> {
-  const { text } = await http('GET', `${url}/metrics`);
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
-  return line === undefined ? 0 : Number(line.split(' ').at(-1));
-}
-
-const mqttMessages = (url: string, result: string) =>
-  metric(url, `vane_mqtt_messages_total{result="${result}"}`);
-
 async function counts(url: string, view: string): Promise<Record<string, number>> {
   const { rows } = await viewState(url, view);
   return Object.fromEntries(rows.map((row) => [String(row['device_id']), Number(row['n'])]));
@@ -218,7 +209,7 @@ describe.skipIf(!haveMosquitto)('MQTT ingest across a crash between append and P
     expect(warning!.msg).toMatch(/^malformed MQTT payload/);
     expect(warning!.reason).toEqual(expect.any(String));
     expect(
-      await metric(current.url, 'vane_rejected_total{code="INVALID_ARGUMENT"}'),
+      await metricValue(current.url, 'vane_rejected_total{code="INVALID_ARGUMENT"}'),
     ).toBeGreaterThan(0);
     expect(current.running).toBe(true);
   });
@@ -237,7 +228,7 @@ describe.skipIf(!haveMosquitto)('MQTT ingest across a crash between append and P
     const second = await serve('ingest.after-append@1');
     // The broker sends r2 again; its events are in the log already: a duplicate, no append.
     await expect
-      .poll(() => metric(second.url, 'vane_duplicates_total{stream="readings"}'), {
+      .poll(() => metricValue(second.url, 'vane_duplicates_total{stream="readings"}'), {
         timeout: WAIT_MS,
       })
       .toBe(1);

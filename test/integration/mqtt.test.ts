@@ -12,7 +12,7 @@ import { serveConfig } from '../../src/cli/serve-command.ts';
 import { startMqttBridge, type MqttIngestTarget } from '../../src/mqtt/index.ts';
 import { resolveConfig, startServer, type VaneServer } from '../../src/node/index.ts';
 import { VaneError } from '../../src/util/index.ts';
-import { eventually, http, sleep, viewState } from './helpers.ts';
+import { eventually, http, mqttMessages, sleep, viewState } from './helpers.ts';
 import { Broker, freePort, haveMosquitto } from './mosquitto.ts';
 
 const WAIT_MS = 10_000;
@@ -37,14 +37,6 @@ function reading(deviceId: string, temp: number): Record<string, unknown> {
 async function deviceCount(url: string, deviceId: string): Promise<number> {
   const { rows } = await viewState(url, 'per_device');
   return Number(rows.find((row) => row['device_id'] === deviceId)?.['n'] ?? 0);
-}
-
-async function mqttCount(url: string, result: string): Promise<number> {
-  const { text } = await http('GET', `${url}/metrics`);
-  const line = text
-    .split('\n')
-    .find((candidate) => candidate.startsWith(`vane_mqtt_messages_total{result="${result}"}`));
-  return line === undefined ? 0 : Number(line.split(' ').at(-1));
 }
 
 describe.skipIf(!haveMosquitto)('MQTT ingest through mosquitto', () => {
@@ -95,22 +87,22 @@ describe.skipIf(!haveMosquitto)('MQTT ingest through mosquitto', () => {
       true,
     );
     expect(await deviceCount(server.url, 'ignored')).toBe(0);
-    expect(await mqttCount(server.url, 'accepted')).toBe(2);
+    expect(await mqttMessages(server.url, 'accepted')).toBe(2);
   });
 
   it('de-duplicates a resent message by the stream id column', async () => {
     const payload = JSON.stringify(reading('dup', 1));
     await client.publishAsync('sensors/dup/reading', payload, { qos: 1 });
     await client.publishAsync('sensors/dup/reading', payload, { qos: 1 });
-    expect(await eventually(async () => (await mqttCount(server.url, 'accepted')) === 4)).toBe(
+    expect(await eventually(async () => (await mqttMessages(server.url, 'accepted')) === 4)).toBe(
       true,
     );
     expect(await deviceCount(server.url, 'dup')).toBe(1);
   });
 
   it('counts malformed and refused payloads and keeps working', async () => {
-    const malformedBefore = await mqttCount(server.url, 'malformed');
-    const refusedBefore = await mqttCount(server.url, 'refused');
+    const malformedBefore = await mqttMessages(server.url, 'malformed');
+    const refusedBefore = await mqttMessages(server.url, 'refused');
     await client.publishAsync('sensors/d2/reading', 'not json at all', { qos: 1 });
     await client.publishAsync('sensors/d2/reading', '[1, 2, 3]', { qos: 1 });
     await client.publishAsync(
@@ -122,8 +114,8 @@ describe.skipIf(!haveMosquitto)('MQTT ingest through mosquitto', () => {
     expect(await eventually(async () => (await deviceCount(server.url, 'd2')) === 1, WAIT_MS)).toBe(
       true,
     );
-    expect(await mqttCount(server.url, 'malformed')).toBe(malformedBefore + 2);
-    expect(await mqttCount(server.url, 'refused')).toBe(refusedBefore + 1);
+    expect(await mqttMessages(server.url, 'malformed')).toBe(malformedBefore + 2);
+    expect(await mqttMessages(server.url, 'refused')).toBe(refusedBefore + 1);
     expect(server.mqtt!.connected).toBe(true);
   });
 
@@ -173,13 +165,13 @@ describe.skipIf(!haveMosquitto)('MQTT ingest through mosquitto', () => {
     );
     try {
       await bridge.subscribed(WAIT_MS);
-      const failedBefore = await mqttCount(server.url, 'failed');
+      const failedBefore = await mqttMessages(server.url, 'failed');
       await client.publishAsync('retry/d4', JSON.stringify(reading('d4', 9)), { qos: 1 });
       expect(
         await eventually(async () => (await deviceCount(server.url, 'd4')) === 1, WAIT_MS),
       ).toBe(true);
       expect(calls).toBe(2);
-      expect(await mqttCount(server.url, 'failed')).toBe(failedBefore + 1);
+      expect(await mqttMessages(server.url, 'failed')).toBe(failedBefore + 1);
       await sleep(200);
       expect(calls).toBe(2);
       expect(await deviceCount(server.url, 'd4')).toBe(1);

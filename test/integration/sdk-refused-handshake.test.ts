@@ -10,7 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type VaneClient } from '../../src/client/index.ts';
 import type { ConnectionState, WebSocketLike } from '../../src/client/index.ts';
 import type { VaneClientError } from '../../src/client/index.ts';
-import { SECRET, signToken, startTestServer, TRADES_SQL, type TestServer } from './helpers.ts';
+import {
+  eventually,
+  SECRET,
+  signToken,
+  sleep,
+  startTestServer,
+  TRADES_SQL,
+  type TestServer,
+} from './helpers.ts';
 
 let dials = 0;
 
@@ -74,12 +82,6 @@ function open(
   });
 }
 
-async function until(check: () => boolean, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-  expect(check()).toBe(true);
-}
-
 describe('a handshake refused where the status cannot be read', () => {
   it('stops with UNAUTHORIZED after asking the HTTP API, not after endless redials', async () => {
     dials = 0;
@@ -87,12 +89,12 @@ describe('a handshake refused where the status cannot be read', () => {
     const errors: (VaneClientError | undefined)[] = [];
     const client = open(server.wsUrl, 'not.a.jwt', states, errors);
     try {
-      await until(() => states.includes('closed'));
+      expect(await eventually(() => states.includes('closed'))).toBe(true);
       expect(errors.at(-1)?.code).toBe('UNAUTHORIZED');
       // A redial or two may start before the answer comes; not dozens.
       expect(dials).toBeLessThanOrEqual(3);
       const settled = dials;
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
       expect(dials).toBe(settled);
     } finally {
       client.close();
@@ -103,7 +105,7 @@ describe('a handshake refused where the status cannot be read', () => {
     const states: ConnectionState[] = [];
     const client = open(server.wsUrl, await signToken(), states, []);
     try {
-      await until(() => states.includes('open'));
+      expect(await eventually(() => states.includes('open'))).toBe(true);
     } finally {
       client.close();
     }
@@ -117,7 +119,7 @@ describe('a handshake refused where the status cannot be read', () => {
     const states: ConnectionState[] = [];
     const client = open(url, 'not.a.jwt', states, []);
     try {
-      await until(() => dials >= 5);
+      expect(await eventually(() => dials >= 5)).toBe(true);
       expect(states).not.toContain('closed');
     } finally {
       client.close();
