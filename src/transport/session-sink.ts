@@ -1,8 +1,5 @@
 import type { Sink } from '../hub/index.ts';
 
-/** How a connection's frames are encoded: its negotiated subprotocol (SPEC §4). */
-export type WireEncoding = 'json' | 'msgpack';
-
 /**
  * One WebSocket connection as a WsSession sees it, whatever library runs it: the hub's Sink (the
  * session sends its answers through it too, so they keep their order with the fan-out frames)

@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { extractToken, type Principal } from '../auth/index.ts';
-import { MSGPACK_SUBPROTOCOL } from '../protocol/index.ts';
 import type { Logger } from '../observability/index.ts';
 import { clientAddress } from './client-address.ts';
 import { errorBody } from './error-status.ts';
@@ -114,8 +113,7 @@ export class WsGateway {
   }
 
   private open(socket: WebSocket, principal: Principal, ip: string): void {
-    const encoding = socket.protocol === MSGPACK_SUBPROTOCOL ? 'msgpack' : 'json';
-    const sink = new WsSink(socket, this.batcher, encoding, this.sinkDrained);
+    const sink = new WsSink(socket, this.batcher, this.sinkDrained);
     const session = new WsSession(
       sink,
       this.app,

@@ -208,9 +208,7 @@ describe('WsSink', () => {
     const tcp = (pair.client as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     tcp.pause(); // the peer stops reading: the server's socket fills up
     const drained: WsSink[] = [];
-    const sink = new WsSink(pair.server, new FrameBatcher(), 'json', (which) =>
-      drained.push(which),
-    );
+    const sink = new WsSink(pair.server, new FrameBatcher(), (which) => drained.push(which));
     for (let i = 0; i < 200 && sink.bufferedBytes < 1_000_000; i++) {
       sink.send('x'.repeat(64_000));
       await new Promise((resolve) => setImmediate(resolve));

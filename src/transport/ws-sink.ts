@@ -1,8 +1,8 @@
 import type { WebSocket } from 'ws';
-import { packFrame, packHead } from '../protocol/index.ts';
+import { MSGPACK_SUBPROTOCOL, packFrame, packHead } from '../protocol/index.ts';
 import type { FrameBatcher, StagingSink } from './frame-batcher.ts';
 import { MsgpackHeadWriter } from './msgpack-frame.ts';
-import type { SessionSink, WireEncoding } from './session-sink.ts';
+import type { SessionSink } from './session-sink.ts';
 import { binaryFrameStart, frameStart } from './ws-frame.ts';
 
 const EMPTY = Buffer.alloc(0);
@@ -35,6 +35,8 @@ export class WsSink implements SessionSink, StagingSink {
   private heads: MsgpackHeadWriter | null = null;
   /** A 'drain' listener is registered on the TCP socket (only while a write is held back). */
   private drainWatched = false;
+  /** Frames go out as MessagePack: the client chose `vane.v1.msgpack` (SPEC §4). */
+  private readonly binary: boolean;
 
   /**
    * `drained` is called when the TCP socket has written out what it held back, so the hub can
@@ -44,9 +46,9 @@ export class WsSink implements SessionSink, StagingSink {
   constructor(
     readonly socket: WebSocket,
     private readonly batcher: FrameBatcher,
-    readonly encoding: WireEncoding = 'json',
     private readonly drained: (sink: WsSink) => void = () => undefined,
   ) {
+    this.binary = socket.protocol === MSGPACK_SUBPROTOCOL;
     const raw = rawSocket(socket);
     this.raw = raw !== null && socket.extensions === '' ? raw : null;
     // Through ws.send (compression) the socket write happens later, after zlib: listen always.
@@ -63,7 +65,7 @@ export class WsSink implements SessionSink, StagingSink {
 
   send(data: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    if (this.encoding === 'msgpack') {
+    if (this.binary) {
       this.sendBinary(packFrame(JSON.parse(data) as object), EMPTY);
       return;
     }
@@ -76,7 +78,7 @@ export class WsSink implements SessionSink, StagingSink {
 
   sendParts(head: string, body: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    if (this.encoding === 'msgpack') {
+    if (this.binary) {
       const packed = this.batcher.packedBodyOf(body);
       if (this.raw === null) {
         this.sendBinary(packHead(head, packed.count), packed.bytes);
