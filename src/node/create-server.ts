@@ -1,7 +1,7 @@
 import { createTokenVerifier, DEV_PRINCIPAL, type Principal } from '../auth/index.ts';
 import { describeWindow } from '../catalog/index.ts';
 import { defaultClientId, startMqttBridge, type MqttBridge } from '../mqtt/index.ts';
-import { createTransport, type ServerApp, type Transport } from '../transport/index.ts';
+import { transportFactory, type ServerApp } from '../transport/index.ts';
 import { systemClock, VaneError, type Clock } from '../util/index.ts';
 import { isLoopback, type VaneConfig } from './config.ts';
 import { dashboardSource } from './dashboard-assets.ts';
@@ -38,32 +38,27 @@ export async function startServer(
   if (config.dev && !isLoopback(config.host)) {
     throw new VaneError('INVALID_OPTION', 'dev mode binds to loopback only (127.0.0.1 or ::1)');
   }
+  // An unknown transport, or uWebSockets.js that does not load, fails before the store opens.
+  const makeTransport = transportFactory(config.transport);
   const node = await VaneNode.open(config, clock);
   const authenticate = authenticator(config, authConfigured);
-  let transport: Transport;
-  try {
-    transport = createTransport(serverApp(node), {
-      transport: config.transport,
-      host: config.host,
-      port: config.port,
-      allowedOrigins: config.allowedOrigins,
-      maxPayloadBytes: config.limits.maxPayloadBytes,
-      connectionsPerIp: config.limits.connectionsPerIp,
-      newConnectionsPerIpPerSecond: config.limits.newConnectionsPerIpPerSecond,
-      heartbeatMs: config.heartbeatMs,
-      messagesPerSecond: config.limits.messagesPerSecond,
-      bytesPerSecond: config.limits.bytesPerSecond,
-      maxBatchEvents: config.limits.maxBatchEvents,
-      authenticate,
-      dashboard: dashboardSource(node.logger),
-      now: () => clock.now(),
-      logger: node.logger,
-    });
-  } catch (error) {
-    // An unknown transport, or uWebSockets.js that does not load: nothing listens yet.
-    await node.close();
-    throw error;
-  }
+  const transport = makeTransport(serverApp(node), {
+    transport: config.transport,
+    host: config.host,
+    port: config.port,
+    allowedOrigins: config.allowedOrigins,
+    maxPayloadBytes: config.limits.maxPayloadBytes,
+    connectionsPerIp: config.limits.connectionsPerIp,
+    newConnectionsPerIpPerSecond: config.limits.newConnectionsPerIpPerSecond,
+    heartbeatMs: config.heartbeatMs,
+    messagesPerSecond: config.limits.messagesPerSecond,
+    bytesPerSecond: config.limits.bytesPerSecond,
+    maxBatchEvents: config.limits.maxBatchEvents,
+    authenticate,
+    dashboard: dashboardSource(node.logger),
+    now: () => clock.now(),
+    logger: node.logger,
+  });
   node.holdEmissionsWhile(() => transport.writesBacklogged);
   transport.onWritesCaughtUp(() => node.emissionsReleased());
   let address: { host: string; port: number };

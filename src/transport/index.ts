@@ -1,5 +1,5 @@
 /** @module transport: the network edge: HTTP API (fastify) and WebSocket gateway (ws, or uWebSockets.js), auth at the handshake, limits. */
-export { createTransport } from './create-transport.ts';
+export { createTransport, transportFactory, type TransportFactory } from './create-transport.ts';
 export {
   TRANSPORT_KINDS,
   type Transport,
