@@ -7,7 +7,6 @@ import type {
 } from '@trufflesuite/uws-js-unofficial';
 import { extractToken, type Principal } from '../auth/index.ts';
 import { CloseCode } from '../protocol/index.ts';
-import { clientAddress } from './client-address.ts';
 import { errorBody } from './error-status.ts';
 import { FrameBatcher } from './frame-batcher.ts';
 import type { GatewayOptions } from './gateway-options.ts';
@@ -22,6 +21,7 @@ import {
 import type { ServerApp } from './server-app.ts';
 import { SessionRegistry } from './session-registry.ts';
 import type { UwsModule } from './uws-module.ts';
+import { remoteAddress, requestUrl } from './uws-request.ts';
 import { FrameComposer, UwsSink } from './uws-sink.ts';
 import { WsSession } from './ws-session.ts';
 
@@ -131,10 +131,9 @@ export class UwsGateway {
    */
   private upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
     const path = req.getUrl();
-    // Typed as a string, but undefined when the URL has no query.
-    const query = (req.getQuery() as string | undefined) ?? '';
+    const url = requestUrl(req);
     const origin = req.getHeader('origin');
-    const ip = clientAddress(Buffer.from(res.getRemoteAddressAsText()).toString());
+    const ip = remoteAddress(res);
     const refusal = this.gate.admit(path, origin === '' ? undefined : origin, ip);
     if (refusal !== null) {
       refuse(res, refusal);
@@ -146,7 +145,7 @@ export class UwsGateway {
     const authorization = req.getHeader('authorization');
     const { token } = extractToken({
       authorization: authorization === '' ? undefined : authorization,
-      url: query === '' ? path : `${path}?${query}`,
+      url,
       secWebSocketProtocol: offered === '' ? undefined : offered,
     });
     const protocol = chooseSubprotocol(offered.split(',').map((item) => item.trim())) || '';

@@ -1,8 +1,8 @@
 import type { HttpRequest, HttpResponse, TemplatedApp } from '@trufflesuite/uws-js-unofficial';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
-import { clientAddress } from './client-address.ts';
 import { errorBody } from './error-status.ts';
+import { remoteAddress, requestUrl } from './uws-request.ts';
 
 /** The HTTP side of the uWS transport, as its shutdown sees it. */
 export interface HttpBridge {
@@ -77,13 +77,11 @@ function readRequest(req: HttpRequest, res: HttpResponse): RequestHead {
     headers[name] =
       earlier === undefined ? value : `${earlier}${name === 'cookie' ? '; ' : ', '}${value}`;
   });
-  // Typed as a string, but undefined when the URL has no query.
-  const query = (req.getQuery() as string | undefined) ?? '';
   return {
     method: req.getCaseSensitiveMethod(),
-    url: query === '' ? req.getUrl() : `${req.getUrl()}?${query}`,
+    url: requestUrl(req),
     headers,
-    remoteAddress: clientAddress(Buffer.from(res.getRemoteAddressAsText()).toString()),
+    remoteAddress: remoteAddress(res),
   };
 }
 
